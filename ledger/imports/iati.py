@@ -1063,11 +1063,14 @@ class _Unnamed:
     value-date and number), then (the entries read whole) its date, funder
     and recipient.  Paired in turn: the same content, the positional id
     preferred among equals, then an entry not withdrawn, then the first;
-    then, the rest, the same content but the value (the publisher changed
-    the figure), where one record and one entry give it; then by position
-    (an entry whose id the record's position gives, if no other record took
-    it, of the same type or status: an item whose date or funder the user
-    edited, as older versions paired them)."""
+    then, the rest, by what the importer wrote and cited (kind, period, tag,
+    currency, quote), so that an entry whose funder or date the user edited,
+    or whose funder --names now calls otherwise, is still its item's; then
+    the same but the number, on the same date (the publisher changed the
+    figure), then the same number (it moved the date), each where one record
+    and one entry give it; then by position (an entry whose id the record's
+    position gives, if no other record took it, of the same type or status,
+    as older versions paired them)."""
 
     def __init__(self, act_id: str, held: list[Held], records: list[Record]):
         self.act_id, self.records = act_id, records
@@ -1085,9 +1088,13 @@ class _Unnamed:
         for e in held:
             cite = _own_cite(e.sources)
             where = _unnamed(act_id, cite.locator) if cite is not None else None
-            if cite is not None and where is not None and e.id not in named_ids:
-                self.held.append((e, where))      # (an id a ref gives stays its)
+            if cite is not None and where is not None:
+                self.held.append((e, where))
                 self.quote[e.id] = cite.quote
+        # entries of items without a ref whose id a ref now gives (an id given
+        # before ids of refs and fresh ids were kept apart): paired only as the
+        # same quote, else the ref's item takes the id, as before
+        self.claimed = {e.id for e, _ in self.held if e.id in named_ids}
         self.paired: dict[int, str] = {}      # record index in ``items`` -> entry id
         # the cheap pairing: where a record's positional id is the entry of the same
         # item, and no other record or entry of the activity looks the same (a file
@@ -1135,7 +1142,7 @@ class _Unnamed:
             nonlocal left
             by: dict[tuple, list[EntryRow]] = {}
             for e in entries:
-                if e.id not in taken:
+                if e.id not in taken and not (unique and e.id in self.claimed):
                     by.setdefault(key_e(e), []).append(e)
             wanted: dict[tuple, int] = {}
             for k in left:
@@ -1154,11 +1161,19 @@ class _Unnamed:
             left = [k for k in left if k not in self.paired]
 
         pair(lambda r, w: content(r.fields, w), of_entry, False)
-        # the same item, its figure changed: the content but the value
-        pair(lambda r, w: content(r.fields, w)[:3] + content(r.fields, w)[4:],
-             lambda e: of_entry(e)[:3] + of_entry(e)[4:], True)
+        # what the importer wrote and cited, whatever the user edited since or
+        # --names calls the funder now: the quote of the item's <value>
+        pair(lambda r, w: content(r.fields, w)[:4], lambda e: of_entry(e)[:4], False)
+        # the same item, its figure changed: the same date and value-date, or
+        # its date changed: the same value, where one record and one entry give it
+        pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[0],
+                           r.fields["date"]),
+             lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[0], e.date), True)
+        pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[1]),
+             lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[1]), True)
         # by position, as older versions paired every item: of the same type or status
-        free = {e.id: _kind_tag(e.tags) for e, _ in self.held if e.id not in taken}
+        free = {e.id: _kind_tag(e.tags) for e, _ in self.held
+                if e.id not in taken and e.id not in self.claimed}
         for k in left:
             r = self.items[k][0]
             own = r.fields["id"]
@@ -1172,7 +1187,8 @@ class _Unnamed:
             if eid != own:
                 renamed[own] = eid
         # a new item whose positional id an entry of another item holds, or a
-        # record paired above takes: an id none holds
+        # record paired above takes, and an item with a ref whose id is an
+        # entry's paired above: an id none holds
         used = set(taken) | {r.fields["id"] for r, _ in self.items} | {
             r.fields["id"] for r in self.named}
         for k, (r, _) in enumerate(self.items):
@@ -1180,16 +1196,31 @@ class _Unnamed:
             if k not in self.paired and (own in held_ids or own in taken):
                 renamed[own] = _fresh(own, held_ids, used)
                 used.add(renamed[own])
+        for r in self.named:
+            own = r.fields["id"]
+            if own in taken:
+                renamed[own] = _fresh(own, held_ids, used)
+                used.add(renamed[own])
         return renamed
 
 
+# a quoted <value>: the element around its number, and the number
+_QUOTED_VALUE = re.compile(r"(.*>)([^<>]*)(</[^<>]*>\s*)", re.S)
+
+
+def _figure_apart(quote: str) -> tuple[str, str]:
+    """(the quote but its number, the number) of a quoted <value>."""
+    m = _QUOTED_VALUE.fullmatch(quote)
+    return (m[1] + m[3], m[2].strip()) if m else (quote, "")
+
+
 def _fresh(own: str, held_ids: frozenset[str], used: set[str]) -> str:
-    """``own`` with the first ending -2, -3... that no entry holds and no
-    record takes."""
+    """``own`` with the first ending .2, .3... that no entry holds and no
+    record takes: a ref's slug has no ".", so no later ref takes it."""
     n = 2
-    while f"{own}-{n}" in held_ids or f"{own}-{n}" in used:
+    while f"{own}.{n}" in held_ids or f"{own}.{n}" in used:
         n += 1
-    return f"{own}-{n}"
+    return f"{own}.{n}"
 
 
 def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, file) -> list[Record]:
@@ -1338,8 +1369,13 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
             group[published] = item
         items.append(item)
     budgets = []
+    # a budget or planned disbursement repeated identically counts once, as a
+    # transaction does: said here, so a re-import counts it as a fresh import
+    once: dict[tuple, dict] = {}
     for k, b in enumerate(act.of("budget"), 1):
         where = f"activity {act.id!r} budget #{k} (line {b.sourceline})"
+        if _repeated(b, once, where, problems, file):
+            continue
         item = _period_item(act, b, where, problems, f"{base}-b-{k}", "budget")
         if item is None:
             continue
@@ -1354,6 +1390,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         item["notes"].insert(0, _BUDGET(version=act.version or "1.0x", type=BUDGET_TYPE[btype],
                                         status=st, name=BUDGET_STATUS_NAME[st]))
         budgets.append(item)
+        once[_published(b)] = item
     # a revised budget replaces the original for the same period
     revised: dict[tuple[str, str], dict] = {}
     for i in budgets:
@@ -1365,9 +1402,12 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         items.append(i)
     for k, p in enumerate(act.of("planned-disbursement"), 1):
         where = f"activity {act.id!r} planned disbursement #{k} (line {p.sourceline})"
+        if _repeated(p, once, where, problems, file):
+            continue
         item = _period_item(act, p, where, problems, f"{base}-pd-{k}", "planned disbursement")
         if item is None:
             continue
+        once[_published(p)] = item
         item.update(stage="planned", status="pledged", tag="iati-planned-disbursement",
                     label=f"planned disbursement #{k} (line {p.sourceline})")
         item["notes"].insert(0, _PLANNED(version=act.version or "1.0x"))
@@ -1407,6 +1447,20 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         records.append(rec)
         for k, c in enumerate(cited):
             quotes.setdefault(c["vline"], []).append((rec, k, c["number"]))
+
+
+def _repeated(el, once: dict[tuple, dict], where: str, problems, file) -> bool:
+    """Whether ``el`` (a budget or planned disbursement) repeats one read
+    before (``once``: each as published -> its item), every element and
+    attribute alike: then skipped, said, and noted on the first."""
+    first = once.get(_published(el))
+    if first is None:
+        return False
+    problems.append(import_problem(file, where, f"probable duplicate of the {el.tag.replace('-', ' ')} "
+                                         f"at line {first['line']} (identical in every element "
+                                         f"and attribute): counted once", "skip"))
+    first["notes"].append(_REPEATED(line=el.sourceline))
+    return True
 
 
 def _budget_code(el, attr: str, codes: dict, listed: str, where, problems, file) -> str | None:

@@ -610,8 +610,9 @@ def test_each_planned_disbursement_phases_the_first_budget_with_room(tmp_path, b
     commitment = 3000
     rows = [f'<budget><period-start iso-date="{2000 + k}-01-01"/><period-end '
             f'iso-date="{2000 + k}-12-31"/><value>{v}</value></budget>' for k, v in enumerate(budgets)]
-    rows += [f'<planned-disbursement><period-start iso-date="2016-01-01"/><value>{v}</value>'
-             f'</planned-disbursement>' for v in planned]
+    # each its own day: one repeated identically would count once
+    rows += [f'<planned-disbursement><period-start iso-date="2016-01-{k + 1:02d}"/><value>{v}'
+             f'</value></planned-disbursement>' for k, v in enumerate(planned)]
     f = tmp_path / "planned.xml"
     f.write_text('<iati-activities version="2.03"><iati-activity default-currency="GBP">'
                  '<iati-identifier>XX-1</iati-identifier><reporting-org ref="XX"/>'

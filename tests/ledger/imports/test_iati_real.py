@@ -8,9 +8,10 @@ The rule (docs/interop.md, "Counting once"): each stage of an activity is its
 own measure, net of its negative values; the activity counts its net
 commitments where it has any, else its budgets (a revised budget replaces the
 original for the same period), else its planned disbursements, else its net
-disbursements and expenditure, else its pledges.  A transaction repeated
-identically -- in every element and attribute as published, white space in
-text and the order of attributes aside -- counts once.
+disbursements and expenditure, else its pledges.  A transaction, budget or
+planned disbursement repeated identically -- in every element and attribute
+as published, white space in text and the order of attributes aside --
+counts once.
 """
 from __future__ import annotations
 
@@ -42,6 +43,12 @@ def _as_published(el) -> tuple:
     space collapsed) and children, each so; ElementTree reads no comments."""
     return (el.tag, frozenset((k, " ".join(v.split())) for k, v in el.attrib.items()),
             " ".join((el.text or "").split()), tuple(_as_published(c) for c in el))
+
+
+def _once(els: list) -> list:
+    """The elements, each repeated identically (``_as_published``) once."""
+    seen: set[tuple] = set()
+    return [el for el in els if not (_as_published(el) in seen or seen.add(_as_published(el)))]
 
 
 def _attr(el, name: str) -> str:
@@ -76,7 +83,7 @@ def count_once(path: Path) -> dict[str, Decimal]:
                 seen.add(same)
                 stages[(stage, cur)].append(Decimal(value.text.strip()))
         budgets = []
-        for b in act.findall("budget"):
+        for b in _once(act.findall("budget")):
             kind = {"1": "1", "original": "1", "2": "2", "revised": "2"}[
                 (b.get("type") or "1").strip().lower()]
             period = (_attr(b.find("period-start"), "iso-date"),
@@ -87,7 +94,7 @@ def count_once(path: Path) -> dict[str, Decimal]:
             if not (kind == "1" and period in revised) and any(period):
                 stages[("budget", _attr(value, "currency") or default)].append(
                     Decimal(value.text.strip()))
-        for p in act.findall("planned-disbursement"):
+        for p in _once(act.findall("planned-disbursement")):
             value = p.find("value")
             stages[("planned", _attr(value, "currency") or default)].append(
                 Decimal(value.text.strip()))
