@@ -307,10 +307,10 @@ _FRACTION = (rf"(?:(?:(?:a|one)(?:{_WS}+|-))?(?:half|quarter|third)|three(?:{_WS
 _HALF = rf"(?:{_WS}+|-)and(?:{_WS}+|-)a(?:{_WS}+|-)half"
 # Words join into one number by a space or a hyphen, "and" only after
 # "hundred" ("one hundred and twenty") and "et" only before "un", "une",
-# "onze" ("vingt et un"): "between two and three million" is a range, and
+# "onze" ("vingt et un", "vingt-et-un"): "between two and three million" is a range, and
 # "twenty and thirty million" two numbers, never their sum.
 _JOIN = (rf"(?:[ -]|(?<=hundred){_WS}+and{_WS}+(?!(?:{_WORD})[ -]+hundreds?\b)"
-         rf"|{_WS}+et{_WS}+(?=(?:un|une|onze)\b))")
+         rf"|(?:{_WS}+et{_WS}+|-et-)(?=(?:un|une|onze)\b))")
 # at most this many words after the first in one number ("nine hundred and
 # ninety-nine" takes four): a bound keeps a long run of number words linear
 _MAX_JOINS = 8
@@ -820,6 +820,13 @@ def _alt(items, *, ci=False) -> str:
 # "mille milliards d'euros", "un million mille euros"); English "thousand"
 # takes one ("a thousand")
 _BARE_MILLE = r"(?=(?i:mille)(?![^\W\d_]))"
+# ... but not after a number word or a word that counts the thousands: "des
+# centaines de mille euros", "quelques mille euros", "mille et mille euros"
+# (no amount said; "vingt-et-un mille" reads whole, never as a bare thousand)
+_NO_BARE_MILLE = re.compile(
+    rf"(?<![^\W\d_])(?:(?:centaines?|dizaines?|milliers?|millions?|milliards?){_WS}+d(?:e{_WS}+|['’])"
+    rf"|(?:{_WORD}|{_WORD_SCALE}|mille{_WS}+(?:et|ou)|quelques|plusieurs|des|les|ces|nombreux|maints)"
+    rf"(?:{_WS}+|-))$", re.IGNORECASE)
 # the groups, then the last number before the scale word or a bare "mille"
 # (one pass: trying the groups twice would double the cost of number words)
 _WORD_AMOUNT = rf"(?:{_WORDNUM}{_GROUP_END}){{0,3}}(?:{_WORDNUM}{_WS}+|{_BARE_MILLE})"
@@ -891,6 +898,8 @@ def _atom_from(m: re.Match) -> AmountMatch:
             raise MoneyError(f"unknown currency {m.group('sc')!r}")
         exp = _scale_exp(m.group("ws"))
         start, words = _compound_start(m)
+        if not words.strip() and _NO_BARE_MILLE.search(m.string, max(0, start - 40), start):
+            raise NotANumber("a count of thousands, not a thousand")
         cut = _HUNDRED_AND.search(words)
         if cut and _BETWEEN_BEFORE.search(m.string, 0, start) and not _GROUP_SPLIT.search(words) \
                 and not _AND_AFTER.match(m.string, end):

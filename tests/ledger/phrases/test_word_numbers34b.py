@@ -1,0 +1,46 @@
+"""Misreadings of fix34 mended (review34): French "-et-" joins number
+words before "mille", a bare "mille" after a word that counts it is no
+amount, "respectively" lists take only numbers of the list, share the
+upper number's hundreds and its qualifier, and an Oxford comma lists."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ledger.phrases.extract import find_mentions
+
+
+def mentions(text):
+    return [(m.phrase, m.amount, m.currency, m.qualifier, m.upper) for m in find_mentions(text)]
+
+
+def read(text):
+    return [(m.phrase, m.amount) for m in find_mentions(text)]
+
+
+@pytest.mark.parametrize("text, figure", [
+    # by hand: (20 + 1) × 10^3; (60 + 11) × 10^3; (500 + 21) × 10^3
+    ("vingt-et-un mille euros", 21_000),
+    ("soixante-et-onze mille euros", 71_000),
+    ("cinq cent vingt-et-un mille euros", 521_000),
+    # 2 × 10^6 + 21 × 10^3
+    ("deux millions vingt-et-un mille euros", 2_021_000),
+])
+def test_hyphenated_et_joins_the_words_before_mille(text, figure):
+    assert mentions(f"Il a reçu {text}.") == [(text, Decimal(figure), "EUR", "exact", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Il a reçu des centaines de mille euros.",
+    "Il a reçu des dizaines de mille euros.",
+    "Il a reçu quelques mille euros.",
+    "Il a reçu mille et mille euros.",
+])
+def test_a_bare_mille_counted_by_the_word_before_is_no_amount(text):
+    assert mentions(text) == []
+
+
+def test_a_bare_mille_after_a_plain_word_is_still_a_thousand():
+    # 10^3
+    assert read("Un don de mille euros.") == [("mille euros", Decimal(1_000))]
