@@ -1069,7 +1069,10 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
         at = start + len(item)
         try:
             if words:
-                value, exact = _scaled_fraction(_number_words(item), last.scale, last.currency)
+                number = _number_words(item)
+                if _shares_hundreds(item, number, last):
+                    number *= 100
+                value, exact = _scaled_fraction(number, last.scale, last.currency)
             else:
                 value, exact = parse_number(item).scaleb(last.scale), True
         except NotANumber:
@@ -1291,11 +1294,7 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
                 number = _number_words(words)
             except NotANumber:
                 return None
-            if not b.group("ws") and _HUNDREDS_OF_SCALE.match(atom.text) and not re.search(
-                    r"(?i)\b(?:hundred|cents?)\b", words) \
-                    and number < Fraction(atom.amount) / 10 ** (exp + 2):
-                # "between two and three hundred thousand": 200,000; but "between
-                # ten and two hundred thousand" is 10,000 (ten is no count of hundreds)
+            if not b.group("ws") and _shares_hundreds(words, number, atom):
                 number *= 100
             low, exact = _scaled_fraction(number, exp, atom.currency)
             if not b.group("ws") and exp and low >= atom.amount:
@@ -1310,6 +1309,17 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
                                 text[b.start(first):atom.end], exp, inexact=inexact)
             return start, atom.end, lower, atom.amount, b.group("q") if opens else ""
     return None
+
+
+def _shares_hundreds(words: str, number: Fraction, upper: AmountMatch) -> bool:
+    """Whether ``words`` (``number``, with no scale of its own) before
+    ``upper`` count its hundreds: "between two and three hundred thousand"
+    is 200,000, as is "two" of "two and three hundred thousand pounds
+    respectively"; "ten and two hundred thousand" is 10,000 (ten is no count
+    of hundreds)."""
+    return bool(_HUNDREDS_OF_SCALE.match(upper.text)) and not re.search(
+        r"(?i)\b(?:hundred|cents?)\b", words) \
+        and number < Fraction(upper.amount) / 10 ** (upper.scale + 2)
 
 
 def _holdable(value: Decimal) -> bool:

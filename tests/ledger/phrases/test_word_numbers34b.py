@@ -44,3 +44,19 @@ def test_a_bare_mille_counted_by_the_word_before_is_no_amount(text):
 def test_a_bare_mille_after_a_plain_word_is_still_a_thousand():
     # 10^3
     assert read("Un don de mille euros.") == [("mille euros", Decimal(1_000))]
+
+
+@pytest.mark.parametrize("text, first, figures", [
+    # "hundred" is shared as in a range: 2 × 100 × 10^6, 3 × 100 × 10^6
+    ("two and three hundred million pounds respectively", "two", (200_000_000, 300_000_000)),
+    # 2 × 100 × 10^3, 3 × 100 × 10^3
+    ("two and three hundred thousand pounds respectively", "two", (200_000, 300_000)),
+    # 5 × 100 × 10^3, 6 × 100 × 10^3
+    ("cinq et six cent mille euros respectivement", "cinq", (500_000, 600_000)),
+    # ten is no count of hundreds (10 ≥ 2): 10 × 10^6, 200 × 10^6
+    ("ten and two hundred million pounds respectively", "ten", (10_000_000, 200_000_000)),
+])
+def test_a_respective_list_shares_hundreds_as_a_range_does(text, first, figures):
+    got = read(f"They got {text}.")
+    assert [a for _, a in got] == [Decimal(f) for f in figures]
+    assert got[0][0] == first
