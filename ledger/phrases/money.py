@@ -1038,12 +1038,43 @@ def _respective_re(words: bool) -> tuple[re.Pattern, re.Pattern]:
     (a list longer than the bound: read none of it)."""
     item = rf"(?:{_WORDS})" if words else rf"(?<![.,])(?:{_NUM})(?!\d)"
     return (re.compile(
-        rf"(?<![\w.,$£€¥-])(?P<items>(?:{item}{_WS}*,{_WS}+){{0,{_MAX_RESPECTIVE - 1}}}{item})"
+        rf"(?<![\w.,:/$£€¥–—-])(?P<items>(?:{item}{_WS}*,{_WS}+){{0,{_MAX_RESPECTIVE - 1}}}{item})"
         rf",?{_WS}+(?:and|et){_WS}+$", re.IGNORECASE),
-        re.compile(rf"(?<![\w.,$£€¥-]){item}{_WS}*,{_WS}+$", re.IGNORECASE))
+        re.compile(rf"(?<![\w.,:/$£€¥–—-]){item}{_WS}*,{_WS}+$", re.IGNORECASE))
 
 
 _ITEM_SPLIT = re.compile(rf"{_WS}*,{_WS}+")     # not "1,500"
+
+
+# what may stand before a list of several numbers and commas: a verb or a
+# preposition, never a label ("paragraph 12, 6 and 7 million pounds
+# respectively", "The 27, …", "Article 12, …": 12 and 27 are no amounts)
+_LIST_OPENERS = frozenset("""
+    of to were are was is be been got get gets received receive receives gave give gives
+    given with by totalling totaling worth pledged provided granted awarded spent raised
+    committed allocated contributed disbursed cost costs costing respectively
+    de à reçu reçoivent ont sont était étaient versé alloué accordé engagé respectivement
+""".split())
+_TOKEN_BEFORE = re.compile(rf"(?P<t>\S+){_WS}*$")
+# a year or fiscal year ends a clause before a list: "In 2019/20, 6 and 7 …"
+_YEAR_TOKEN = re.compile(r"(?:19|20)\d\d(?:[/–—-](?:(?:19|20)\d\d|\d\d))?,")
+
+
+def _list_opens(text: str, window: int, start: int, commas: bool) -> bool:
+    """Whether a respective list may start at ``start``: not after a number
+    that ends a clause ("At 10:30, 6 and 7 …", "Of the twenty, six and
+    seven …") unless it is a year, and, with several items before "and",
+    after a year, a qualifier or a word of ``_LIST_OPENERS`` only."""
+    tok = _TOKEN_BEFORE.search(text, window, start)
+    if tok is None:
+        return not commas
+    t = tok.group("t")
+    if _YEAR_TOKEN.fullmatch(t):
+        return True
+    if re.search(r"\d", t) or t.strip(",;:.").lower() in _WORD_VALUES:
+        return False
+    return not commas or t.lower() in _LIST_OPENERS or bool(
+        _QUAL_BEFORE_RE.search(text, window, start))
 
 
 def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
@@ -1062,10 +1093,19 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
     if lst is None or _BETWEEN_BEFORE.search(m.string, window, lst.start()) \
             or more.search(m.string, window, lst.start()):
         return
-    found: list[AmountMatch] = []
+    items: list[tuple[int, str]] = []
     at = lst.start("items")
     for item in _ITEM_SPLIT.split(lst.group("items")):
         start = m.string.index(item, at)
+        at = start + len(item)
+        if not words and re.fullmatch(r"(?:19|20)\d\d", item):
+            items = []     # a year before the list: "In 2020, 6 and 7 million pounds respectively"
+        else:
+            items.append((start, item))
+    if not items or not _list_opens(m.string, window, items[0][0], len(items) > 1):
+        return
+    found: list[AmountMatch] = []
+    for start, item in items:
         at = start + len(item)
         try:
             if words:
@@ -1077,9 +1117,6 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
                 value, exact = parse_number(item).scaleb(last.scale), True
         except NotANumber:
             return
-        if not words and re.fullmatch(r"(?:19|20)\d\d", item):
-            found = []     # a year before the list: "In 2020, 6 and 7 million pounds respectively"
-            continue
         if not _holdable(value) or value <= 0:
             return
         found.append(AmountMatch(start, at, _tidy_amount(value), last.currency, item, last.scale,

@@ -60,3 +60,30 @@ def test_a_respective_list_shares_hundreds_as_a_range_does(text, first, figures)
     got = read(f"They got {text}.")
     assert [a for _, a in got] == [Decimal(f) for f in figures]
     assert got[0][0] == first
+
+
+@pytest.mark.parametrize("text", [
+    "See paragraph 12, 6 and 7 million pounds respectively.",
+    "See paragraph 4.2, 6 and 7 million pounds respectively.",
+    "Article 12, 6 and 7 million pounds respectively.",
+    "Phase 2, 6 and 7 million pounds respectively.",
+    "At 10:30, 6 and 7 million pounds respectively.",
+    "The 27, 6 and 7 million pounds respectively.",
+    "Project 1234, 5678 and 9 million pounds respectively.",
+    "Of the twenty, six and seven million pounds respectively.",
+])
+def test_a_number_ending_a_clause_before_a_list_is_no_amount(text):
+    # unsure of the list: its last figure only, as before fix34 (7 × 10^6; 9 × 10^6)
+    got = read(text)
+    assert len(got) == 1 and got[0][1] in (Decimal(7_000_000), Decimal(9_000_000))
+
+
+@pytest.mark.parametrize("text, figures", [
+    # a fiscal year ends the clause like a year: 6 × 10^6, 7 × 10^6
+    ("In 2019/20, 6 and 7 million pounds respectively.", (6_000_000, 7_000_000)),
+    ("In 2019–20, 6 and 7 million pounds respectively.", (6_000_000, 7_000_000)),
+    ("In 2019/20, 2020/21 and 2021/22, 5, 6 and 7 million pounds respectively.",
+     (5_000_000, 6_000_000, 7_000_000)),
+])
+def test_a_fiscal_year_before_a_list_is_no_item(text, figures):
+    assert [a for _, a in read(text)] == [Decimal(f) for f in figures]
