@@ -1032,6 +1032,12 @@ _RESPECTIVELY = re.compile(rf",?{_WS}+(?:respectively|respectivement)(?![^\W\d_]
 _MAX_RESPECTIVE = 6     # numbers before the amount: a bound keeps the look back linear
 
 
+def respective_end(text: str, pos: int) -> int | None:
+    """Where "respectively" said right at ``pos`` ends, or None."""
+    m = _RESPECTIVELY.match(text, pos)
+    return m.end() if m else None
+
+
 @functools.lru_cache(maxsize=2)
 def _respective_re(words: bool) -> tuple[re.Pattern, re.Pattern]:
     """The list before the amount, and a number and comma before that list

@@ -59,7 +59,7 @@ def test_a_bare_mille_after_a_plain_word_is_still_a_thousand():
 def test_a_respective_list_shares_hundreds_as_a_range_does(text, first, figures):
     got = read(f"They got {text}.")
     assert [a for _, a in got] == [Decimal(f) for f in figures]
-    assert got[0][0] == first
+    assert got[0][0] == text and text.startswith(first)
 
 
 @pytest.mark.parametrize("text", [
@@ -87,3 +87,20 @@ def test_a_number_ending_a_clause_before_a_list_is_no_amount(text):
 ])
 def test_a_fiscal_year_before_a_list_is_no_item(text, figures):
     assert [a for _, a in read(text)] == [Decimal(f) for f in figures]
+
+
+def test_a_qualifier_before_a_respective_list_is_every_amounts():
+    got = find_mentions("The funds got up to 6 and 7 million pounds respectively.")
+    whole = "up to 6 and 7 million pounds respectively"
+    # by hand: 6 × 10^6 and 7 × 10^6, each "up to", each quoting the list
+    assert [(m.phrase, m.amount, m.qualifier, m.amount_text) for m in got] == [
+        (whole, Decimal(6_000_000), "up to", "up to £6 million"),
+        (whole, Decimal(7_000_000), "up to", "up to £7 million")]
+    assert {m.column for m in got} == {15}
+
+
+def test_a_number_of_a_list_is_quoted_through_to_the_amount():
+    got = find_mentions("Grants.\nThe funds got 6 and 7 million pounds respectively.")
+    assert [(m.phrase, m.line, m.column, m.amount) for m in got] == [
+        ("6 and 7 million pounds respectively", 2, 15, Decimal(6_000_000)),
+        ("7 million pounds", 2, 21, Decimal(7_000_000))]
