@@ -973,6 +973,7 @@ def _compound_value(groups: list[tuple[str, int, str]]) -> Fraction:
 _BETWEEN_BEFORE = re.compile(rf"(?<![\w])(?:between|entre){_WS}+$", re.IGNORECASE)
 _HUNDRED_AND = re.compile(rf"hundred{_WS}+and{_WS}+", re.IGNORECASE)
 _AND_AFTER = re.compile(rf"{_WS}+and{_WS}+", re.IGNORECASE)
+_COMMA_BEFORE = re.compile(rf",{_WS}*$")
 
 
 def _compound_start(m: re.Match) -> tuple[int, str]:
@@ -994,6 +995,11 @@ def _compound_start(m: re.Match) -> tuple[int, str]:
         except NotANumber:
             continue
         if between and any(b[1] > a[1] for a, b in zip(run, run[1:])):
+            continue
+        listed = "," in groups[i][2] if i else _COMMA_BEFORE.search(m.string, 0, start)
+        if listed and any(g[2] == ", and" for g in run[1:]):
+            # "three million, two million, and five hundred thousand pounds":
+            # an Oxford comma ends a list, it joins no number (£500,000)
             continue
         return start + cuts[i], words[cuts[i]:]
     return start + cuts[-1], words[cuts[-1]:]

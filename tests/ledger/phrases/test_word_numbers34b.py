@@ -104,3 +104,14 @@ def test_a_number_of_a_list_is_quoted_through_to_the_amount():
     assert [(m.phrase, m.line, m.column, m.amount) for m in got] == [
         ("6 and 7 million pounds respectively", 2, 15, Decimal(6_000_000)),
         ("7 million pounds", 2, 21, Decimal(7_000_000))]
+
+
+@pytest.mark.parametrize("text, figure", [
+    # a list with an Oxford comma: its last figure, as before fix34 (500 × 10^3)
+    ("grants of three million, two million, and five hundred thousand pounds", 500_000),
+    # 200 × 10^3, never 5 × 10^6 + 200 × 10^3
+    ("ten million, five million, and two hundred thousand pounds", 200_000),
+])
+def test_an_oxford_comma_ends_a_list_and_joins_no_number(text, figure):
+    got = read(f"They got {text}.")
+    assert [a for _, a in got] == [Decimal(figure)]
