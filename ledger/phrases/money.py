@@ -332,10 +332,11 @@ def _scale_exp(words: str) -> int:
 
 
 # a number with several scale words: "one million two hundred thousand",
-# "two million and fifty thousand", "one thousand and one million", "one
+# "two million and fifty thousand", "deux millions et trois cent mille",
+# "one thousand and one million", "one
 # million, two hundred thousand" (a comma only before a smaller scale)
-_GROUP_END = rf"{_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+and)?{_WS}+"
-_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_SCALE_RUN})(,)?({_WS}+and)?{_WS}+)")
+_GROUP_END = rf"{_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+(?:and|et))?{_WS}+"
+_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_SCALE_RUN})(,)?({_WS}+(?:and|et))?{_WS}+)")
 # digits with several scale words: "1 million 200 thousand pounds" (the
 # groups before the last; no comma: "5 million, 2 thousand" is a list)
 _DIGIT_GROUPS = rf"(?:[1-9]\d{{0,2}}{_WS}+(?i:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+){{1,3}}"

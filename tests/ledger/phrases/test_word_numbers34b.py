@@ -115,3 +115,12 @@ def test_a_number_of_a_list_is_quoted_through_to_the_amount():
 def test_an_oxford_comma_ends_a_list_and_joins_no_number(text, figure):
     got = read(f"They got {text}.")
     assert [a for _, a in got] == [Decimal(figure)]
+
+
+def test_french_et_joins_a_smaller_scale_as_and_does():
+    # by hand: 2 × 10^6 + 3 × 100 × 10^3
+    assert read("Il a reçu deux millions et trois cent mille euros.") == [
+        ("deux millions et trois cent mille euros", Decimal(2_300_000))]
+    # equal scales after "et": two amounts, 100 × 10^3 and 2 × 100 × 10^3
+    assert read("Ils ont reçu cent mille et deux cent mille euros.") == [
+        ("cent mille", Decimal(100_000)), ("deux cent mille euros", Decimal(200_000))]
