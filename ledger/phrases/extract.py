@@ -226,7 +226,7 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
         owners.append(atom)
         qualifiers.append(ph.qualifier_text)
     return _respective_lists(_respective_periods(mentions, owners), owners, qualifiers,
-                             text, where, original)
+                             text, where, original, newlines)
 
 
 def _respective_periods(mentions: list[Mention], atoms: list) -> list[Mention]:
@@ -243,7 +243,7 @@ def _respective_periods(mentions: list[Mention], atoms: list) -> list[Mention]:
 
 
 def _respective_lists(mentions: list[Mention], atoms: list, qualifiers: list[str],
-                      text: str, where, original: str) -> list[Mention]:
+                      text: str, where, original: str, newlines: list[int]) -> list[Mention]:
     """"up to 6 and 7 million pounds respectively": a qualifier before the
     list is every amount's, and a number of the list is quoted through to
     the amount and "respectively" (a bare "6" names no amount)."""
@@ -272,9 +272,9 @@ def _respective_lists(mentions: list[Mention], atoms: list, qualifiers: list[str
                             f"{format_amount_phrase(m.amount, m.currency)}")
             if k < j or shared:
                 first = out[i].offset if shared else m.offset
-                lines_before = original.count("\n", 0, first)
-                line_start = original.rfind("\n", 0, first) + 1
-                m = replace(m, phrase=original[first:end], offset=first, line=lines_before + 1,
+                line_idx = bisect.bisect_left(newlines, first)
+                line_start = newlines[line_idx - 1] + 1 if line_idx else 0
+                m = replace(m, phrase=original[first:end], offset=first, line=line_idx + 1,
                             column=first - line_start + 1)
             out[k] = m
         i = j + 1
