@@ -18,8 +18,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
-from ledger.phrases.money import (CFA_FRANC, FigureTooLarge, MoneyError, extend_phrase, iter_atoms,
-                                  plain_decimal, settle_cfa)
+from ledger.phrases.money import (CFA_FRANC, FigureTooLarge, MoneyError, extend_phrase,
+                                  format_amount_phrase, iter_atoms, plain_decimal,
+                                  respective_end, settle_cfa)
 from ledger.phrases.period import match_period, match_rate_tail, period_years, rate_stated_before
 
 __all__ = ["Mention", "find_mentions", "mentions_in", "unwrap", "compose", "joins_previous",
@@ -138,6 +139,7 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
     sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)] if atoms else []
     mentions: list[Mention] = []
     owners: list = []         # each mention's amount (AmountMatch)
+    qualifiers: list[str] = []   # each mention's qualifier as written ("up to")
     consumed_to = -1
     lead: tuple[int, Period] | None = None    # (sentence start, period stated before)
     for k, atom in enumerate(atoms):
@@ -222,7 +224,9 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
             mention = mention.settled(settle_cfa(text, ph.start) if code == CFA_FRANC else code)
         mentions.append(mention)
         owners.append(atom)
-    return _respective_periods(mentions, owners)
+        qualifiers.append(ph.qualifier_text)
+    return _respective_lists(_respective_periods(mentions, owners), owners, qualifiers,
+                             text, where, original, newlines)
 
 
 def _respective_periods(mentions: list[Mention], atoms: list) -> list[Mention]:
@@ -235,6 +239,45 @@ def _respective_periods(mentions: list[Mention], atoms: list) -> list[Mention]:
             out[i] = replace(out[i], period=nxt.period, per=nxt.per, over_years=nxt.over_years,
                              fiscal_year=nxt.fiscal_year, period_before=nxt.period_before,
                              period_unread=nxt.period_unread)
+    return out
+
+
+def _respective_lists(mentions: list[Mention], atoms: list, qualifiers: list[str],
+                      text: str, where, original: str, newlines: list[int]) -> list[Mention]:
+    """"up to 6 and 7 million pounds respectively": a qualifier before the
+    list is every amount's, and a number of the list is quoted through to
+    the amount and "respectively" (a bare "6" names no amount)."""
+    out = list(mentions)
+    i = 0
+    while i < len(out):
+        if not atoms[i].respective:
+            i += 1
+            continue
+        j = i
+        while j < len(out) and atoms[j].respective:
+            j += 1
+        if j == len(out):     # pragma: no cover - a list always ends in its amount
+            break
+        last = out[j]
+        flat_end = respective_end(text, atoms[j].end)
+        end = last.offset + len(last.phrase)
+        if flat_end is not None:
+            end = max(end, where.original(flat_end - 1) + 1)
+        qualifier, qtext = out[i].qualifier, qualifiers[i]
+        shared = qualifier not in ("exact", "range") and qtext
+        for k in range(i, j + 1):
+            m = out[k]
+            if shared:
+                m = replace(m, qualifier=qualifier, amount_text=f"{qtext} "
+                            f"{format_amount_phrase(m.amount, m.currency)}")
+            if k < j or shared:
+                first = out[i].offset if shared else m.offset
+                line_idx = bisect.bisect_left(newlines, first)
+                line_start = newlines[line_idx - 1] + 1 if line_idx else 0
+                m = replace(m, phrase=original[first:end], offset=first, line=line_idx + 1,
+                            column=first - line_start + 1)
+            out[k] = m
+        i = j + 1
     return out
 
 

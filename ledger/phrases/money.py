@@ -307,10 +307,10 @@ _FRACTION = (rf"(?:(?:(?:a|one)(?:{_WS}+|-))?(?:half|quarter|third)|three(?:{_WS
 _HALF = rf"(?:{_WS}+|-)and(?:{_WS}+|-)a(?:{_WS}+|-)half"
 # Words join into one number by a space or a hyphen, "and" only after
 # "hundred" ("one hundred and twenty") and "et" only before "un", "une",
-# "onze" ("vingt et un"): "between two and three million" is a range, and
+# "onze" ("vingt et un", "vingt-et-un"): "between two and three million" is a range, and
 # "twenty and thirty million" two numbers, never their sum.
 _JOIN = (rf"(?:[ -]|(?<=hundred){_WS}+and{_WS}+(?!(?:{_WORD})[ -]+hundreds?\b)"
-         rf"|{_WS}+et{_WS}+(?=(?:un|une|onze)\b))")
+         rf"|(?:{_WS}+et{_WS}+|-et-)(?=(?:un|une|onze)\b))")
 # at most this many words after the first in one number ("nine hundred and
 # ninety-nine" takes four): a bound keeps a long run of number words linear
 _MAX_JOINS = 8
@@ -332,10 +332,11 @@ def _scale_exp(words: str) -> int:
 
 
 # a number with several scale words: "one million two hundred thousand",
-# "two million and fifty thousand", "one thousand and one million", "one
+# "two million and fifty thousand", "deux millions et trois cent mille",
+# "one thousand and one million", "one
 # million, two hundred thousand" (a comma only before a smaller scale)
-_GROUP_END = rf"{_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+and)?{_WS}+"
-_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_SCALE_RUN})(,)?({_WS}+and)?{_WS}+)")
+_GROUP_END = rf"{_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+(?:and|et))?{_WS}+"
+_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_SCALE_RUN})(,)?({_WS}+(?:and|et))?{_WS}+)")
 # digits with several scale words: "1 million 200 thousand pounds" (the
 # groups before the last; no comma: "5 million, 2 thousand" is a list)
 _DIGIT_GROUPS = rf"(?:[1-9]\d{{0,2}}{_WS}+(?i:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+){{1,3}}"
@@ -820,6 +821,13 @@ def _alt(items, *, ci=False) -> str:
 # "mille milliards d'euros", "un million mille euros"); English "thousand"
 # takes one ("a thousand")
 _BARE_MILLE = r"(?=(?i:mille)(?![^\W\d_]))"
+# ... but not after a number word or a word that counts the thousands: "des
+# centaines de mille euros", "quelques mille euros", "mille et mille euros"
+# (no amount said; "vingt-et-un mille" reads whole, never as a bare thousand)
+_NO_BARE_MILLE = re.compile(
+    rf"(?<![^\W\d_])(?:(?:centaines?|dizaines?|milliers?|millions?|milliards?){_WS}+d(?:e{_WS}+|['’])"
+    rf"|(?:{_WORD}|{_WORD_SCALE}|mille{_WS}+(?:et|ou)|quelques|plusieurs|des|les|ces|nombreux|maints)"
+    rf"(?:{_WS}+|-))$", re.IGNORECASE)
 # the groups, then the last number before the scale word or a bare "mille"
 # (one pass: trying the groups twice would double the cost of number words)
 _WORD_AMOUNT = rf"(?:{_WORDNUM}{_GROUP_END}){{0,3}}(?:{_WORDNUM}{_WS}+|{_BARE_MILLE})"
@@ -891,6 +899,8 @@ def _atom_from(m: re.Match) -> AmountMatch:
             raise MoneyError(f"unknown currency {m.group('sc')!r}")
         exp = _scale_exp(m.group("ws"))
         start, words = _compound_start(m)
+        if not words.strip() and _NO_BARE_MILLE.search(m.string, max(0, start - 40), start):
+            raise NotANumber("a count of thousands, not a thousand")
         cut = _HUNDRED_AND.search(words)
         if cut and _BETWEEN_BEFORE.search(m.string, 0, start) and not _GROUP_SPLIT.search(words) \
                 and not _AND_AFTER.match(m.string, end):
@@ -964,6 +974,7 @@ def _compound_value(groups: list[tuple[str, int, str]]) -> Fraction:
 _BETWEEN_BEFORE = re.compile(rf"(?<![\w])(?:between|entre){_WS}+$", re.IGNORECASE)
 _HUNDRED_AND = re.compile(rf"hundred{_WS}+and{_WS}+", re.IGNORECASE)
 _AND_AFTER = re.compile(rf"{_WS}+and{_WS}+", re.IGNORECASE)
+_COMMA_BEFORE = re.compile(rf",{_WS}*$")
 
 
 def _compound_start(m: re.Match) -> tuple[int, str]:
@@ -985,6 +996,11 @@ def _compound_start(m: re.Match) -> tuple[int, str]:
         except NotANumber:
             continue
         if between and any(b[1] > a[1] for a, b in zip(run, run[1:])):
+            continue
+        listed = "," in groups[i][2] if i else _COMMA_BEFORE.search(m.string, 0, start)
+        if listed and any(g[2] == ", and" for g in run[1:]):
+            # "three million, two million, and five hundred thousand pounds":
+            # an Oxford comma ends a list, it joins no number (£500,000)
             continue
         return start + cuts[i], words[cuts[i]:]
     return start + cuts[-1], words[cuts[-1]:]
@@ -1023,18 +1039,55 @@ _RESPECTIVELY = re.compile(rf",?{_WS}+(?:respectively|respectivement)(?![^\W\d_]
 _MAX_RESPECTIVE = 6     # numbers before the amount: a bound keeps the look back linear
 
 
+def respective_end(text: str, pos: int) -> int | None:
+    """Where "respectively" said right at ``pos`` ends, or None."""
+    m = _RESPECTIVELY.match(text, pos)
+    return m.end() if m else None
+
+
 @functools.lru_cache(maxsize=2)
 def _respective_re(words: bool) -> tuple[re.Pattern, re.Pattern]:
     """The list before the amount, and a number and comma before that list
     (a list longer than the bound: read none of it)."""
     item = rf"(?:{_WORDS})" if words else rf"(?<![.,])(?:{_NUM})(?!\d)"
     return (re.compile(
-        rf"(?<![\w.,$£€¥-])(?P<items>(?:{item}{_WS}*,{_WS}+){{0,{_MAX_RESPECTIVE - 1}}}{item})"
+        rf"(?<![\w.,:/$£€¥–—-])(?P<items>(?:{item}{_WS}*,{_WS}+){{0,{_MAX_RESPECTIVE - 1}}}{item})"
         rf",?{_WS}+(?:and|et){_WS}+$", re.IGNORECASE),
-        re.compile(rf"(?<![\w.,$£€¥-]){item}{_WS}*,{_WS}+$", re.IGNORECASE))
+        re.compile(rf"(?<![\w.,:/$£€¥–—-]){item}{_WS}*,{_WS}+$", re.IGNORECASE))
 
 
 _ITEM_SPLIT = re.compile(rf"{_WS}*,{_WS}+")     # not "1,500"
+
+
+# what may stand before a list of several numbers and commas: a verb or a
+# preposition, never a label ("paragraph 12, 6 and 7 million pounds
+# respectively", "The 27, …", "Article 12, …": 12 and 27 are no amounts)
+_LIST_OPENERS = frozenset("""
+    of to were are was is be been got get gets received receive receives gave give gives
+    given with by totalling totaling worth pledged provided granted awarded spent raised
+    committed allocated contributed disbursed cost costs costing respectively
+    de à reçu reçoivent ont sont était étaient versé alloué accordé engagé respectivement
+""".split())
+_TOKEN_BEFORE = re.compile(rf"(?P<t>\S+){_WS}*$")
+# a year or fiscal year ends a clause before a list: "In 2019/20, 6 and 7 …"
+_YEAR_TOKEN = re.compile(r"(?:19|20)\d\d(?:[/–—-](?:(?:19|20)\d\d|\d\d))?,")
+
+
+def _list_opens(text: str, window: int, start: int, commas: bool) -> bool:
+    """Whether a respective list may start at ``start``: not after a number
+    that ends a clause ("At 10:30, 6 and 7 …", "Of the twenty, six and
+    seven …") unless it is a year, and, with several items before "and",
+    after a year, a qualifier or a word of ``_LIST_OPENERS`` only."""
+    tok = _TOKEN_BEFORE.search(text, window, start)
+    if tok is None:
+        return not commas
+    t = tok.group("t")
+    if _YEAR_TOKEN.fullmatch(t):
+        return True
+    if re.search(r"\d", t) or t.strip(",;:.").lower() in _WORD_VALUES:
+        return False
+    return not commas or t.lower() in _LIST_OPENERS or bool(
+        _QUAL_BEFORE_RE.search(text, window, start))
 
 
 def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
@@ -1053,21 +1106,30 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
     if lst is None or _BETWEEN_BEFORE.search(m.string, window, lst.start()) \
             or more.search(m.string, window, lst.start()):
         return
-    found: list[AmountMatch] = []
+    items: list[tuple[int, str]] = []
     at = lst.start("items")
     for item in _ITEM_SPLIT.split(lst.group("items")):
         start = m.string.index(item, at)
         at = start + len(item)
+        if not words and re.fullmatch(r"(?:19|20)\d\d", item):
+            items = []     # a year before the list: "In 2020, 6 and 7 million pounds respectively"
+        else:
+            items.append((start, item))
+    if not items or not _list_opens(m.string, window, items[0][0], len(items) > 1):
+        return
+    found: list[AmountMatch] = []
+    for start, item in items:
+        at = start + len(item)
         try:
             if words:
-                value, exact = _scaled_fraction(_number_words(item), last.scale, last.currency)
+                number = _number_words(item)
+                if _shares_hundreds(item, number, last):
+                    number *= 100
+                value, exact = _scaled_fraction(number, last.scale, last.currency)
             else:
                 value, exact = parse_number(item).scaleb(last.scale), True
         except NotANumber:
             return
-        if not words and re.fullmatch(r"(?:19|20)\d\d", item):
-            found = []     # a year before the list: "In 2020, 6 and 7 million pounds respectively"
-            continue
         if not _holdable(value) or value <= 0:
             return
         found.append(AmountMatch(start, at, _tidy_amount(value), last.currency, item, last.scale,
@@ -1282,11 +1344,7 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
                 number = _number_words(words)
             except NotANumber:
                 return None
-            if not b.group("ws") and _HUNDREDS_OF_SCALE.match(atom.text) and not re.search(
-                    r"(?i)\b(?:hundred|cents?)\b", words) \
-                    and number < Fraction(atom.amount) / 10 ** (exp + 2):
-                # "between two and three hundred thousand": 200,000; but "between
-                # ten and two hundred thousand" is 10,000 (ten is no count of hundreds)
+            if not b.group("ws") and _shares_hundreds(words, number, atom):
                 number *= 100
             low, exact = _scaled_fraction(number, exp, atom.currency)
             if not b.group("ws") and exp and low >= atom.amount:
@@ -1301,6 +1359,17 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
                                 text[b.start(first):atom.end], exp, inexact=inexact)
             return start, atom.end, lower, atom.amount, b.group("q") if opens else ""
     return None
+
+
+def _shares_hundreds(words: str, number: Fraction, upper: AmountMatch) -> bool:
+    """Whether ``words`` (``number``, with no scale of its own) before
+    ``upper`` count its hundreds: "between two and three hundred thousand"
+    is 200,000, as is "two" of "two and three hundred thousand pounds
+    respectively"; "ten and two hundred thousand" is 10,000 (ten is no count
+    of hundreds)."""
+    return bool(_HUNDREDS_OF_SCALE.match(upper.text)) and not re.search(
+        r"(?i)\b(?:hundred|cents?)\b", words) \
+        and number < Fraction(upper.amount) / 10 ** (upper.scale + 2)
 
 
 def _holdable(value: Decimal) -> bool:

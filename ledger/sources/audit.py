@@ -34,7 +34,7 @@ from ledger.sources.archive import Archive, Location, SourceText
 from ledger.imports.common import data_figure, data_figures
 from ledger.phrases.extract import (Mention, compose, digits_across_break, find_mentions,
                                     joins_previous)
-from ledger.phrases.money import currency_digits, format_money
+from ledger.phrases.money import FigureTooLarge, currency_digits, format_money
 from ledger.phrases.period import period_end as phrase_period_end, period_years, total_minor
 from ledger.rules import packages, whole_amounts, yearly_amounts
 from ledger.sources.render import extract_view, locator_span, locator_verdict, render
@@ -556,7 +556,7 @@ def _figure_window(text: str, s: int, e: int) -> int:
 
 
 def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
-                read_parts: Sequence[tuple[Sequence[Mention], Sequence[int]]]
+                read_parts: Sequence[tuple[Sequence[Mention], Sequence[int]]], doc: str = ""
                 ) -> tuple[str, Mention] | None:
     """The document's figure that the quoted words (each part of an elided
     quote, with its figures as ``_read_words`` reads them) cut, read by the
@@ -569,7 +569,14 @@ def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
     one of its restatements, nor a range's other bound)."""
     for (s, e), (in_part, origin) in zip(spans, read_parts):
         a = _figure_window(text, s, e)
-        for d in find_mentions(text[a:e + _CUT_WINDOW], context=text):
+        try:
+            window = find_mentions(text[a:e + _CUT_WINDOW], context=text)
+        except FigureTooLarge:
+            # say where in the document, as reading all of it does (the
+            # window's own line and column are no place a reader can find)
+            find_mentions(text, doc)
+            raise
+        for d in window:
             start = a + d.offset
             end = start + len(d.phrase)
             if s <= start < e < end:
@@ -709,7 +716,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                              origin[picked.offset + max(len(picked.phrase), 1) - 1] + 1)
                 break
     recorded = _money_text(entry.money)
-    cut = _figure_cut(m.spans, source.text, read_parts) if picked is not None else None
+    cut = _figure_cut(m.spans, source.text, read_parts, cit.doc) if picked is not None else None
     # "£1⏎000 000": read as £1, but it may be £1,000,000 (said beside a mismatch too)
     split_at = [d for d in ([picked] if picked else mentions) if d.across_break]
     read = split_at[0] if split_at else picked or (mentions[-1] if mentions else None)
