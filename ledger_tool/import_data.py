@@ -821,6 +821,7 @@ class Created:
         try:
             yield self
         except PartlyWritten:    # journals written cite what this run made: kept
+            self.keep()           # and said
             raise
         except BaseException:
             self.undo()
