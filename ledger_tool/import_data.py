@@ -147,6 +147,9 @@ def scope(output: str, ledger_arg: str | None, data_name: str):
             raise LedgerError(f"import: --ledger {ledger_arg}: no such file or folder")
         files = with_own_ledger(ledger_files(lp) if lp.is_dir() else [lp], out)
         return out, lp if lp.is_dir() else lp.parent, files
+    above = ledger_folder_above(out)
+    if above is not None:   # the ledger folder its write lock takes: all of its ids
+        return out, above, with_own_ledger([], out)
     siblings = ledger_files(out.parent, exclude=out) if out.parent.is_dir() else []
     siblings = [s for s in siblings if s.parent == out.parent]
     files = siblings + ([out] if out.exists() else [])

@@ -188,3 +188,12 @@ def test_a_table_missing_the_readers_columns_is_no_ledger(other, tmp_path, run_c
     code, _, err = run_cli("export", other, "-o", pay, "--force")
     assert code == 0, err
 
+
+def test_import_checks_ids_against_the_ledger_folder_above(harbour, tmp_path, run_cli):
+    (harbour / "sub").mkdir()
+    dup = tmp_path / "dup.csv"
+    dup.write_text("id,date,funder,purpose,amount,currency\n"
+                   "porthwen-wall-2024,2024-01-01,UK,Harbour,1000,GBP\n", encoding="utf-8")
+    run_cli("import", dup, "-o", harbour / "sub" / "imp.toml")
+    code, out, err = run_cli("check", harbour)
+    assert "duplicate" not in out + err and code == 0, out + err
