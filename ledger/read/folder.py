@@ -24,7 +24,8 @@ def is_ledger_folder(folder: str | os.PathLike, besides: str | os.PathLike | Non
     checked) and files ``ours`` says the command wrote (extract's drafts).
     One journal file alone is a one-file ledger, whose folder may hold other
     files; a folder holding ledger folders, and no journal of its own, is
-    not a ledger."""
+    not a ledger (nor are the journals of a subfolder with its own
+    ``ledger.toml`` counted for it)."""
     d = Path(folder)
     if not d.is_dir():
         return False
@@ -50,7 +51,17 @@ def is_ledger_folder(folder: str | os.PathLike, besides: str | os.PathLike | Non
             found += 1
             if found == 2:
                 return True
-    return bool(found) and any(journal(p) for p in journal_files(d) if p.parent != d)
+    if not found:
+        return False
+    own: dict[Path, bool] = {}   # a subfolder with a ledger.toml: a ledger of its own
+
+    def apart(f: Path) -> bool:
+        for sub in f.relative_to(d).parents:
+            if sub.parts and own.setdefault(sub, (d / sub / OPTIONS_FILE).is_file()):
+                return True
+        return False
+
+    return any(journal(p) for p in journal_files(d) if p.parent != d and not apart(p))
 
 
 def ledger_folder_above(path: str | os.PathLike, ours: Callable[[Path], bool] | None = None

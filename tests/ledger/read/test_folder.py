@@ -47,6 +47,8 @@ def test_a_folder_above_ledgers_is_not_one(tmp_path):
         (tmp_path / name / "y.toml").write_text(JOURNAL)
     assert not is_ledger_folder(tmp_path)
     assert ledger_folder_above(tmp_path / "c" / "out.toml") is None
+    (tmp_path / "one.toml").write_text(JOURNAL)   # a one-file ledger beside them
+    assert not is_ledger_folder(tmp_path)
 
 
 def test_files_the_command_wrote_are_not_counted(tmp_path):
