@@ -33,8 +33,7 @@ from pathlib import Path
 from ledger.atomic import manifest_mismatch, open_folder, real_path
 from ledger.errors import LedgerError
 
-__all__ = ["archive_parts", "unread_reason", "unread_in_ledger", "ledger_folder_of",
-           "is_ledger_folder", "ledger_folder_above", "holds_journal",
+__all__ = ["archive_parts", "unread_reason",
            "DEFAULT_ARCHIVE",
            "UnsafeFile", "journal_files", "max_bytes", "confine", "check_file", "open_checked", "read_bytes",
            "read_text", "load_toml", "guard_output", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
@@ -76,16 +75,17 @@ def journal_files(path: Path) -> list[Path]:
     return [path]
 
 
-def archive_parts(folder: Path) -> tuple[str, ...] | None:
+def archive_parts(folder: Path, options: Path | None = None) -> tuple[str, ...] | None:
     """The source archive of the ledger folder ``folder`` as path parts below
     it: the ``archive`` option of its ``ledger.toml`` (where ``init`` writes
     the options), else ``sources``.  Its documents are not journal files,
     whatever their type: a ``.toml`` document archived there is not read as
     part of the ledger.  None when the archive is not a subfolder (``.``).
     (A ``ledger.toml`` over OPTIONS_MAX_BYTES, holding entries too, is not
-    parsed a second time for this: the default is skipped.)"""
+    parsed a second time for this: the default is skipped.)  ``options``: the
+    file holding the [ledger] table instead, a one-file ledger's journal."""
     name = DEFAULT_ARCHIVE
-    options = folder / OPTIONS_FILE
+    options = folder / OPTIONS_FILE if options is None else options
     if options.is_file() and options.stat().st_size <= OPTIONS_MAX_BYTES:
         try:
             named = load_toml(options, what="ledger options").get("ledger", {}).get("archive")
@@ -97,84 +97,6 @@ def archive_parts(folder: Path) -> tuple[str, ...] | None:
     if not parts or ".." in parts or os.path.isabs(name):
         return None
     return parts
-
-
-# a TOML journal's own tables, looked for at the start of a line of its head
-_JOURNAL_TABLE = re.compile(rb"^[ \t]*(?:\[\[[ \t]*(?:entry|document)[ \t]*\]\]|\[[ \t]*ledger[ \t]*\])",
-                            re.M)
-JOURNAL_HEAD = 1 << 16    # bytes of a .toml file looked at for those tables
-
-
-def holds_journal(path: str | os.PathLike, folder: str | os.PathLike) -> bool:
-    """``path``, a file in ``folder``, is a TOML journal: an ``[[entry]]``,
-    ``[[document]]`` or ``[ledger]`` table in its first JOURNAL_HEAD bytes.
-    A file that is not safe to read there (a link out, a FIFO, too big) is
-    not looked into."""
-    try:
-        fd = open_checked(path, inside=folder, what="journal file")
-    except (LedgerError, OSError):
-        return False
-    try:
-        return _JOURNAL_TABLE.search(os.read(fd, JOURNAL_HEAD)) is not None
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-
-
-def is_ledger_folder(folder: str | os.PathLike, besides: str | os.PathLike | None = None) -> bool:
-    """``folder`` is a ledger folder (docs/journal.md: a ledger is a folder of
-    TOML journals): it holds a ``ledger.toml`` (as ``init`` makes one) or,
-    directly, two or more journal files (``holds_journal``; hidden files
-    and the file ``besides``, the output being checked, not counted).  One
-    journal file alone is a one-file ledger, whose folder may hold other
-    files.  The one test of what a ledger folder is, for every command that
-    writes."""
-    d = Path(folder)
-    if not d.is_dir():
-        return False
-    if (d / OPTIONS_FILE).is_file():
-        return True
-    skip = Path(os.path.abspath(besides)) if besides is not None else None
-    try:
-        names = sorted(n for n in os.listdir(d) if n.endswith(".toml") and not n.startswith("."))
-    except OSError:
-        return False
-    found = 0
-    for n in names:
-        if Path(os.path.abspath(d / n)) != skip and holds_journal(d / n, d):
-            found += 1
-            if found == 2:
-                return True
-    return False
-
-
-def ledger_folder_above(path: str | os.PathLike) -> Path | None:
-    """The nearest folder above ``path`` that is a ledger folder
-    (``is_ledger_folder``, ``path`` itself not counted), absolute, or None."""
-    p = Path(os.path.abspath(path))
-    return next((d for d in p.parents if is_ledger_folder(d, besides=p)), None)
-
-
-def ledger_folder_of(path: str | os.PathLike, ledger: str | os.PathLike | None = None) -> Path:
-    """The ledger folder a journal file written at ``path`` belongs to:
-    ``ledger`` when it is a folder holding ``path``, else the nearest ledger
-    folder above ``path`` (``ledger_folder_above``), else ``path``'s folder."""
-    p = Path(os.path.abspath(path))
-    if ledger is not None and Path(ledger).is_dir() and p.is_relative_to(os.path.abspath(ledger)):
-        return Path(os.path.abspath(ledger))
-    return ledger_folder_above(p) or p.parent
-
-
-def unread_in_ledger(path: str | os.PathLike, ledger: str | os.PathLike | None = None
-                     ) -> tuple[Path, str] | None:
-    """(the ledger folder, why it skips ``path``) when a journal file written
-    at ``path`` would not be read by the ledger it belongs to
-    (``ledger_folder_of``), else None."""
-    p = Path(os.path.abspath(path))
-    root = ledger_folder_of(p, ledger)
-    why = unread_reason(p.relative_to(root).parts, archive_parts(root))
-    return (root, why) if why is not None else None
 
 
 def unread_reason(rel: tuple[str, ...], archive: tuple[str, ...] | None) -> str | None:
@@ -520,9 +442,11 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
     out = Path(path)
     real = real_path(out)   # a link loop: one line, not a traceback
     lp = Path(ledger)
-    if not folder and lp.is_dir() and not is_dataset(lp) and (out.exists() or out.is_symlink()):
-        root = real_path(lp)
-        archive = archive_parts(root)
+    if not folder and not is_dataset(lp) and (out.exists() or out.is_symlink()) \
+            and (lp.is_dir() or lp.suffix.lower() == ".toml"):
+        # a one-file ledger's archive is beside it (where ``sources add`` puts it)
+        root = real_path(lp if lp.is_dir() else lp.parent)
+        archive = archive_parts(root, None if lp.is_dir() else real_path(lp))
         for where in {real, Path(os.path.abspath(out))}:   # as written, and where it leads
             if archive and where.is_relative_to(root) \
                     and where.relative_to(root).parts[:len(archive)] == archive:
@@ -533,12 +457,6 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
     if append:
         return
     journals = {real_path(f) for f in journal_files(lp)} if lp.exists() else set()
-    if is_dataset(lp) and real.is_relative_to(real_path(lp)):
-        # a partitioned dataset: every file in it is one of its partitions,
-        # or stops it being read
-        raise LedgerError(f"{out}: inside the partitioned dataset {ledger}, it would be read "
-                          f"as part of it; ledger-tool never writes into a ledger (choose "
-                          f"another output)")
     hit = None
     if folder:
         lroot = real_path(lp)
@@ -560,20 +478,16 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
                           f"journal (choose another output)")
 
 
-def guard_output(path: str | os.PathLike, *, ledger: str | os.PathLike | None = None,
-                 force: bool = False, folder: bool = False) -> None:
-    """Refuse (``LedgerError``, one line naming the path) to write ``path``:
+def guard_output(path: str | os.PathLike, *, force: bool = False, folder: bool = False) -> None:
+    """Refuse (``LedgerError``, one line naming the path) to write ``path``
+    (a ledger's data is refused before, by ``refuse_ledger_output``):
 
-    - always, when it is a journal file of the ledger at ``ledger`` (or, for a
-      ``folder`` output, when it holds one, or holds the ledger itself);
     - without ``force``, when it exists (a folder: when it is not empty);
     - for a folder even with ``force``, when it is not an earlier report
       exactly as written (``ledger.atomic.manifest_mismatch``: its manifest
       lists every file in it, unchanged).
     """
     out = Path(path)
-    if ledger is not None:
-        refuse_ledger(out, ledger, folder=folder)
     if folder:
         if out.exists() and not out.is_dir():
             raise LedgerError(f"{out}: exists and is not a folder")

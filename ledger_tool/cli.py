@@ -177,7 +177,7 @@ def prefixed(message: str) -> str:
     that every line of an error (one per unreadable file) is known for one
     (usage errors name the sub-command, ``ledger-tool check: ...``, and carry
     the name already; blank lines stay blank)."""
-    return "\n".join(line if line.startswith("ledger-tool") or not line.strip()
+    return "\n".join(line if line.startswith(("ledger-tool:", "ledger-tool ")) or not line.strip()
                      else f"ledger-tool: {line}" for line in message.split("\n"))
 
 

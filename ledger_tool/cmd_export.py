@@ -140,6 +140,11 @@ def check_output(args, fmt: str) -> None:
             refuse_ledger_output(args.output, [args.ledger], folder=fmt == "fdp")
             if fmt != "fdp":   # a folder; an earlier package in it only with --force
                 guard_output(args.output, force=args.force)
+            else:   # the files it writes there, each checked as any file output
+                from reports.fdp import FILES as FDP_FILES
+
+                for name in FDP_FILES:
+                    refuse_ledger_output(Path(args.output, name), [args.ledger])
         except LedgerError as err:
             raise LedgerError(f"export: -o {err}") from None
     if fmt == "fdp":
@@ -150,12 +155,12 @@ def _check_fdp(args) -> None:
     """Refuse a Fiscal Data Package export before the ledger is read: -o is a
     folder, an earlier package in it is replaced only with --force, and the
     package always holds the report's spread (no --basis)."""
-    from reports.fdp import CSV_NAME
+    from reports.fdp import FILES as FDP_FILES
 
     out = Path(args.output)
     if out.exists() and not out.is_dir():
         raise LedgerError(f"export: --to fdp writes a folder; {out} is a file")
-    existing = [n for n in ("datapackage.json", CSV_NAME) if (out / n).exists()]
+    existing = [n for n in FDP_FILES if (out / n).exists()]
     if existing and not args.force:
         raise LedgerError(f"export: {out} already holds {', '.join(existing)}; not replaced "
                           f"(remove it or choose another folder)")

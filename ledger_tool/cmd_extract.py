@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         # never a ledger's journal, nor a .toml its folder would read, whatever --force
         # says: the ledger given, the one above the draft, the ones holding the DOCs
         ledgers = [args.ledger] if args.ledger else []
-        ledgers += [f for d in args.docs if (f := ledger_folder_above(d)) is not None]
+        ledgers += [f for d in args.docs if (f := ledger_folder_above(d, _earlier_draft)) is not None]
         try:   # an earlier draft (outside a ledger) only with --force
             refuse_ledger_output(draft, ledgers, rewritable=_earlier_draft)
         except LedgerError as err:

@@ -14,7 +14,7 @@ from ledger.imports.rows import refused_ids
 from ledger.imports.table import fiscal_day, import_table, load_mapping, valid_fiscal_start
 from ledger.rules.options import OptionError
 from ledger.text_safety import one_line
-from ledger_tool.common import capped
+from ledger_tool.common import capped, ledger_folder_above
 from ledger_tool.import_data import (APRIL, Created, append_entries, check_output, fiscal_start_note,
                                      holding_ledger, is_journal_file, ledger_files, load_scope,
                                      print_warnings, refuse_unread, run_data, run_dataset,
@@ -87,6 +87,8 @@ def _targets(output: str, ledger_arg: str | None):
             return out, lp
         # the ids of the ledger the file belongs to are checked too
         return out, with_own_ledger(ledger_files(lp) if lp.is_dir() else [lp], out)
+    if ledger_folder_above(out) is not None:   # the folder its write lock takes: all its ids
+        return out, with_own_ledger([], out)
     folder = out.parent
     others = [p for p in folder.glob("*.toml") if p.resolve() != out.resolve()
               and is_journal_file(p)]

@@ -15,11 +15,11 @@ from ledger import read_book
 from ledger.errors import LedgerError, UsageError
 from ledger.phrases.money import ALWAYS_PUBLISHED
 from ledger.read import ledger_format
-from ledger.read.journal import TOP_LEVEL, parse_file
-from ledger import safe_io
+from ledger.read.folder import ledger_folder_above as folder_above
+from ledger.read.journal import journal_parse
 from ledger.atomic import real_path
-from ledger.read.documents import documents_file
-from ledger.read.table import EXPORT_SIGNATURE, LISTING_COLUMN
+from ledger.read.documents import BULK_SUFFIX, documents_file
+from ledger.read.table import EXPORT_SIGNATURE, LISTING_COLUMN, REQUIRED
 from ledger.safe_io import archive_parts, is_dataset, open_checked, refuse_ledger, unread_reason
 from ledger.rules.options import OptionError, locale_name
 from reports.progress import Progress
@@ -285,56 +285,83 @@ def report_edit(command: str, result, done: str, what: str) -> None:
               f"{result.path} (line {result.line}); nothing written", file=sys.stderr)
 
 
-def ledger_folder_above(path: str | os.PathLike) -> Path | None:
-    """The nearest ledger folder above ``path`` (``ledger.safe_io.is_ledger_folder``:
-    a ``ledger.toml``, or journal files, in it), or None."""
-    found = safe_io.ledger_folder_above(path)
+def ledger_folder_above(path: str | os.PathLike,
+                        ours: Callable[[Path], bool] | None = None) -> Path | None:
+    """The nearest ledger folder above ``path`` (``ledger.read.folder.is_ledger_folder``:
+    what ``check`` reads as one ledger), or None."""
+    found = folder_above(path, ours)
     if found is None or not found.is_relative_to(os.getcwd()):
         return found
     return Path(os.path.relpath(found))     # as the user would write it
 
 
-def reads_as_journal(path: str | os.PathLike) -> bool:
-    """``path`` is an existing TOML file of journal tables holding an entry
-    or a document: a one-file ledger (never the output of export or report)."""
-    p = Path(path)
-    if not p.is_file() or ledger_format(p)[0] != "journal":   # a .toml, or a TOML head
-        return False
-    data = parse_file(p)[1]
-    return data is not None and set(data) <= TOP_LEVEL and bool({"entry", "document"} & set(data))
+def _head(p: Path) -> bytes:
+    """The first bytes of the regular file ``p``, whatever its size (an
+    output over the size cap is looked into, not taken as safe to replace)."""
+    try:
+        fd = open_checked(p, what="existing output", limit=1 << 62)
+    except (LedgerError, OSError):
+        return b""
+    try:
+        return os.read(fd, 1 << 16)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def _columns(head: bytes) -> set[str]:
+    """The column names of a CSV file's first line (``head``), lower case."""
+    first = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()[:1]
+    return {c.strip().lower() for c in next(csv.reader(first), [])}
+
+
+def _our_table(names: set[str]) -> bool:
+    """Columns of an export or a listing: an output, which --force may replace
+    (the reader refuses either as a ledger)."""
+    return LISTING_COLUMN in names or set(EXPORT_SIGNATURE) <= names
 
 
 def reads_as_bulk_ledger(path: str | os.PathLike) -> bool:
-    """``path`` is an existing bulk table the reader reads as a ledger: a
-    .csv or .parquet file (or one starting like one) with the columns id,
-    date and amount, and not an export's or a listing's columns (those it
-    refuses: they are outputs, which --force may replace)."""
+    """``path`` is an existing bulk table the reader would read as a ledger: a
+    .csv or .parquet file (or one starting like one, ``ledger_format``'s
+    sniffing) with the reader's required columns (``ledger.read.table.REQUIRED``),
+    not an export's or a listing's.  A Parquet file whose schema cannot be
+    read is one too (it cannot be inspected, so it is not replaced)."""
     p = Path(path)
     if not p.is_file():
         return False
-    fmt = ledger_format(p)[0]
-    if fmt == "csv":
-        try:
-            fd = open_checked(p, what="bulk table")
-        except LedgerError:
-            return False
-        try:
-            head = os.read(fd, 1 << 16)
-        finally:
-            os.close(fd)
-        first = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()[:1]
-        names = {c.strip().lower() for c in next(csv.reader(first), [])}
-    elif fmt == "parquet":
+    head = _head(p)
+    if p.suffix.lower() in (".parquet", ".pq") or head.startswith(b"PAR1"):
         import pyarrow.parquet as pq   # only for an existing .parquet output
 
         try:
             names = {n.lower() for n in pq.read_schema(p).names}
         except (OSError, ValueError):   # pyarrow's ArrowInvalid is a ValueError
-            return False
+            return True
+    elif p.suffix.lower() == ".csv" or {"id", "date", "amount"} <= _columns(head):
+        names = _columns(head)
     else:
         return False
-    return {"id", "date", "amount"} <= names and LISTING_COLUMN not in names \
-        and not set(EXPORT_SIGNATURE) <= names
+    return all(c in names for c in REQUIRED) and not _our_table(names)
+
+
+def _journal_output(p: Path, rewritable: Callable[[Path], bool] | None) -> bool:
+    """``p`` is an existing TOML journal (``journal_parse``, the one test)
+    holding entries or documents, or one that cannot be read (too big, a
+    syntax error): a one-file ledger, never replaced.  Not an earlier output
+    of ours: one ``rewritable`` says the command wrote (extract's draft), an
+    export's or a listing's table."""
+    if not p.is_file():
+        return False
+    if p.suffix.lower() != ".toml" and ledger_format(p)[0] != "journal":
+        return False
+    got = journal_parse(p)
+    if got is None or (rewritable is not None and rewritable(p)):
+        return False
+    if got[1] is None:   # cannot be inspected: a ledger's, unless our own table
+        return not _our_table(_columns(_head(p)))
+    return bool({"entry", "document"} & set(got[1]))
 
 
 def _own_data(path: Path, ledger: Path) -> str | None:
@@ -371,38 +398,53 @@ def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.Pat
     """The one check of every command that writes (report, export, extract
     --draft, import -o/--to): refuse (``LedgerError``, one line naming
     ``path`` and why), whatever --force says, an output that would overwrite
-    a ledger's own data or be read as part of a ledger:
+    a ledger's own data or be read as part of a ledger.  Made on ``path`` as
+    written and on where it leads (a folder on the way may be a link):
 
-    - ``path`` itself a ledger: a TOML journal (``reads_as_journal``; not for
+    - ``path`` itself a ledger: a TOML journal (``_journal_output``; not for
       ``append``, import -o's journal, nor one ``rewritable`` says the command
       wrote itself, extract's earlier draft), a bulk table
-      (``reads_as_bulk_ledger``), a partitioned dataset or a file in one;
+      (``reads_as_bulk_ledger``) or the documents table beside one, a
+      partitioned dataset or a file in one;
     - for each of ``ledgers`` and the ledger folder above ``path``
-      (``ledger_folder_above``: ``ledger.toml`` or journal files in it): the
-      ledger itself, its documents table, one of its journal files or a new
-      .toml file it would read, a document in its source archive
-      (``ledger.safe_io.refuse_ledger``; for ``append`` only the archive);
-      for a ``folder`` output, one holding the ledger or a journal file of it;
-      for a ``dataset`` folder, one where the ledger reads files (its
-      ``_ledger.toml`` would be read as one of the ledger's journal files);
+      (``ledger_folder_above``), each once: the ledger itself, its documents
+      table, one of its journal files or a new .toml file it would read, a
+      document in its source archive (``ledger.safe_io.refuse_ledger``; for
+      ``append`` only the archive); for a ``folder`` output, one holding the
+      ledger or a journal file of it; for a ``dataset`` folder, one where the
+      ledger reads files (its ``_ledger.toml`` would be read as one of the
+      ledger's journal files);
     - ``path`` an existing device, FIFO or socket (``not_a_file``): a write
       replaces it with a file (as root, ``-o /dev/null --force`` would
       replace /dev/null).
     """
-    p = Path(path)
-    if (what := not_a_file(p)) is not None:
+    if (what := not_a_file(Path(path))) is not None:
         raise LedgerError(f"{path}: is {what}, not a regular file; ledger-tool writes an "
                           f"output only as a file or folder of its own (choose another output)")
-    inside = next((d for d in Path(os.path.abspath(path)).parents if is_dataset(d)), None)
-    if inside is not None and not dataset:
-        raise LedgerError(f"{path}: inside the partitioned dataset {inside}, it would be read "
-                          f"as part of it; ledger-tool never writes into a ledger (choose "
+    done: set[Path] = set()
+    typed = Path(os.path.abspath(path))
+    for where in dict.fromkeys((typed, real_path(typed))):
+        _refuse_at(path, where, ledgers, done, dataset=dataset, folder=folder, append=append,
+                   rewritable=rewritable)
+
+
+def _refuse_at(path, where: Path, ledgers, done: set[Path], *, dataset: bool, folder: bool,
+               append: bool, rewritable: Callable[[Path], bool] | None) -> None:
+    """``refuse_ledger_output`` for the output at ``where`` (``path`` as
+    written, or where it leads); ``done``: the ledgers already checked."""
+    p = Path(path)
+    inside = next((d for d in where.parents if is_dataset(d)), None)
+    if (inside is not None or is_dataset(where)) and not dataset:   # one of its partitions
+        what = (f"inside the partitioned dataset {inside}, it would be read as part of it"
+                if inside is not None else "is a partitioned Parquet dataset (a ledger)")
+        raise LedgerError(f"{path}: {what}; ledger-tool never writes into a ledger (choose "
                           f"another output)")
-    above = ledger_folder_above(path)
+    above = ledger_folder_above(where, rewritable)
     for ledger in [*ledgers, *([above] if above is not None else [])]:
         lp = Path(ledger)
-        if not lp.exists():
+        if not lp.exists() or real_path(lp) in done:
             continue
+        done.add(real_path(lp))
         if dataset:
             if not lp.is_dir():
                 continue
@@ -419,14 +461,26 @@ def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.Pat
             raise LedgerError(f"{path}: {why}; ledger-tool never overwrites a ledger's data "
                               f"(choose another output)")
         refuse_ledger(path, ledger, folder=folder, append=append)
-    if not folder and not dataset:
-        why = None
-        if reads_as_bulk_ledger(p):
-            why = "is a bulk table ledger (its rows are read as entries)"
-        elif not append and reads_as_journal(p) and not (rewritable and rewritable(p)):
-            why = "holds journal entries (a ledger)"
-        elif is_dataset(p):
-            why = "is a partitioned Parquet dataset (a ledger)"
-        if why is not None:
-            raise LedgerError(f"{path}: {why}; ledger-tool never overwrites a ledger's data "
-                              f"(choose another output)")
+    if dataset or folder:
+        return
+    why = None
+    if reads_as_bulk_ledger(where):
+        why = "is a bulk table ledger (its rows are read as entries)"
+    elif (table := _bulk_beside(where)) is not None:
+        why = f"is the documents table of the bulk table ledger {table}"
+    elif not append and _journal_output(where, rewritable):
+        why = "holds journal entries (a ledger), or cannot be read to tell"
+    if why is not None:
+        raise LedgerError(f"{path}: {why}; ledger-tool never overwrites a ledger's data "
+                          f"(choose another output)")
+
+
+def _bulk_beside(p: Path) -> Path | None:
+    """The bulk table ledger whose documents table (NAME.documents.csv,
+    ``ledger.read.documents.documents_file``) the existing file ``p`` is."""
+    if not p.is_file() or not p.name.endswith(BULK_SUFFIX):
+        return None
+    stem = p.name[:-len(BULK_SUFFIX)]
+    return next((t for ext in (".csv", ".parquet", ".pq")
+                 if documents_file(t := p.with_name(stem + ext)) == p and reads_as_bulk_ledger(t)),
+                None)

@@ -37,8 +37,9 @@ from ledger.imports.table import import_table, load_mapping
 from ledger.model import IMPORT, said
 from ledger.phrases.money import plain_decimal
 from ledger.read.dataset import DATASET_OPTIONS
-from ledger.read.journal import TOP_LEVEL, parse_file
-from ledger.safe_io import journal_files, ledger_folder_of, unread_in_ledger
+from ledger.read.journal import journal_parse
+from ledger.read.folder import ledger_folder_of, unread_in_ledger
+from ledger.safe_io import journal_files
 from ledger.read.journal_columns import read_files_book
 from ledger.safe_io import read_bytes
 from ledger.sources.archive import DEFAULT_ARCHIVE, named_archive
@@ -59,18 +60,11 @@ _PARSED: dict[Path, tuple] = {}
 
 
 def is_journal_file(path: Path, inside: Path | None = None) -> bool:
-    """A TOML file whose top-level tables are all journal tables ([ledger],
-    [[document]], [[entry]]); an empty file counts.  Unparseable or unsafe
-    files count too (they are the ledger's to report), unless named like a
-    tool's config."""
-    if path.name in ("pyproject.toml", "Cargo.toml", "uv.lock", "poetry.lock"):
-        return False
-    # a FIFO, device, oversized or deeply nested file is never opened or parsed
-    got = parse_file(path, inside)
-    if got[1] is None or set(got[1]) <= TOP_LEVEL:
+    """``ledger.read.journal.journal_parse``'s test, its parse kept."""
+    got = journal_parse(path, inside)   # the one test of what a journal file is
+    if got is not None:
         _PARSED[path] = got
-        return True
-    return False
+    return got is not None
 
 
 def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
@@ -155,6 +149,9 @@ def scope(output: str, ledger_arg: str | None, data_name: str):
             raise LedgerError(f"import: --ledger {ledger_arg}: no such file or folder")
         files = with_own_ledger(ledger_files(lp) if lp.is_dir() else [lp], out)
         return out, lp if lp.is_dir() else lp.parent, files
+    above = ledger_folder_above(out)
+    if above is not None:   # the ledger folder its write lock takes: all of its ids
+        return out, above, with_own_ledger([], out)
     siblings = ledger_files(out.parent, exclude=out) if out.parent.is_dir() else []
     siblings = [s for s in siblings if s.parent == out.parent]
     files = siblings + ([out] if out.exists() else [])
@@ -825,6 +822,7 @@ class Created:
         try:
             yield self
         except PartlyWritten:    # journals written cite what this run made: kept
+            self.keep()           # and said
             raise
         except BaseException:
             self.undo()

@@ -45,6 +45,8 @@ PHASE = {"pledged": "proposed", "committed": "approved", "disbursed": "executed"
 PHASES = ("proposed", "approved", "executed")
 DIRECTION = "expenditure"         # money leaves the funders' books
 CSV_NAME = "ledger.csv"
+PACKAGE_NAME = "datapackage.json"
+FILES = (PACKAGE_NAME, CSV_NAME)   # what a package folder gets: each checked as an output
 
 
 FIELDS = ["id", "date", "year", "funder", "purpose", "status", "phase", "counted",
@@ -214,6 +216,6 @@ def write_rows(cols, out) -> int:
 
 def write_descriptor(book, folder: Path, currency: str, horizon, n: int, constant=None) -> None:
     """DIR/datapackage.json (atomically), for ``n`` rows of ledger.csv."""
-    write_atomic(folder / "datapackage.json",
+    write_atomic(folder / PACKAGE_NAME,
                  json.dumps(descriptor(book, currency, horizon, n, constant), indent=2,
                             ensure_ascii=False) + "\n")

@@ -86,6 +86,24 @@ def _loads(text: str) -> dict:
     return tomllib.loads(text)
 
 
+# TOML files of other tools, never read as journals whatever they hold
+TOOL_CONFIGS = ("pyproject.toml", "Cargo.toml", "uv.lock", "poetry.lock")
+
+
+def journal_parse(f: Path, inside: Path | None = None) -> tuple | None:
+    """``parse_file``'s result when ``f`` is a TOML journal file, else None:
+    the one test of what a journal file is (import's id scope, the ledger
+    folders and journal outputs every write refuses).  A journal's top-level
+    tables are all journal tables ([ledger], [[document]], [[entry]]; an empty
+    file counts).  A file that cannot be parsed or opened safely (too big, a
+    link out, a FIFO, a TOML syntax error) counts too: it is the ledger's to
+    report, never taken for something else.  Tools' configs never count."""
+    if f.name in TOOL_CONFIGS:
+        return None
+    got = parse_file(f, inside)
+    return got if got[1] is None or set(got[1]) <= TOP_LEVEL else None
+
+
 def parse_file(f: Path, inside: Path | None = None) -> tuple[str | None, dict | None, list[Problem]]:
     """One journal file's text and parsed TOML, or the problems that stop it
     being read (not a regular file, outside ``inside``, too big, unreadable,

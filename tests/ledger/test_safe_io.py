@@ -546,26 +546,3 @@ def test_audit_never_reads_a_document_swapped_for_a_link_after_the_check(
     assert "root:x" not in out + err
     assert "changed while being opened" in out + err, out + err
     assert "Traceback" not in err
-
-
-JOURNAL = '[[entry]]\nid = "a"\n'
-
-
-def test_a_ledger_folder_holds_ledger_toml_or_journals(tmp_path):
-    from ledger.safe_io import is_ledger_folder, ledger_folder_above
-
-    d = tmp_path / "d"
-    d.mkdir()
-    (d / "one.toml").write_text(JOURNAL)
-    (d / "pyproject.toml").write_text("[tool.x]\n")
-    (d / ".hidden.toml").write_text(JOURNAL)
-    assert not is_ledger_folder(d)         # one journal: a one-file ledger's folder
-    (d / "sources.toml").write_text('[[document]]\nid = "x"\n')
-    assert is_ledger_folder(d)             # a folder of journals
-    assert not is_ledger_folder(d, besides=d / "sources.toml")
-    assert ledger_folder_above(d / "sources" / "x.txt") == d
-    assert ledger_folder_above(d / "sources.toml") is None    # itself not counted
-    e = tmp_path / "e"
-    e.mkdir()
-    (e / "ledger.toml").write_text("")
-    assert is_ledger_folder(e) and not is_ledger_folder(e / "ledger.toml")

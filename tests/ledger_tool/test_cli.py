@@ -171,3 +171,6 @@ def test_every_line_of_an_error_is_prefixed():
 
     assert prefixed("a: bad\nb: bad\n\nledger-tool check: c") == \
         "ledger-tool: a: bad\nledger-tool: b: bad\n\nledger-tool check: c"
+    # a file in a folder named ledger-tool-x/ is one more line to prefix
+    assert prefixed("a: bad\nledger-tool-x/b.toml: bad") == \
+        "ledger-tool: a: bad\nledger-tool: ledger-tool-x/b.toml: bad"

@@ -39,3 +39,17 @@ def test_a_failed_init_does_not_say_created(tmp_path, run_cli, monkeypatch):
     monkeypatch.setattr(cmd_init, "write_all_atomic", _full)
     code, _, err = run_cli("init", tmp_path / "x")
     assert code == 1 and "created" not in err and not (tmp_path / "x").exists()
+
+
+def test_a_partly_written_import_says_the_ledger_it_kept(tmp_path, capsys):
+    from ledger.atomic import PartlyWritten
+
+    made = import_data.Created()
+    kept = tmp_path / "kept.toml"
+    kept.write_text("", encoding="utf-8")
+    with pytest.raises(PartlyWritten), made.undone_on_failure():
+        made.files.append(kept)
+        made.said.append("ledger-tool: import: created the new ledger x")
+        raise PartlyWritten("some written")
+    assert kept.exists()
+    assert "created the new ledger x" in capsys.readouterr().err
