@@ -90,6 +90,12 @@ def largest_remainder(total: np.ndarray, group: np.ndarray, weight: np.ndarray,
     return largest_remainders([total], group, weight, weight_sum, order)[0]
 
 
+# the int64 path multiplies a remainder (< W) by a weight (<= W): weights
+# up to this keep W² within 64 bits (days always do; amounts in minor units
+# of a split entry may not)
+_INT64_WEIGHTS = 3_037_000_499
+
+
 def largest_remainders(totals, group: np.ndarray, weight: np.ndarray,
                        weight_sum: np.ndarray, order: np.ndarray) -> list[np.ndarray]:
     """``largest_remainder`` of each of ``totals`` over the same groups and
@@ -125,6 +131,8 @@ def _largest_remainder(total, group, w, ws, starts, sizes, first_group, ranked) 
             total = total.astype(np.int64)
         except OverflowError:
             pass
+    if total.dtype != object and len(ws) and int(ws.max()) > _INT64_WEIGHTS:
+        total = total.astype(object)     # r·w < W² would pass 64 bits
     if total.dtype == object:
         prod = total[group] * objects(w)
         base = prod // objects(ws)

@@ -33,8 +33,8 @@ MODES = [("calendar", None, (1, 1)), ("fiscal-uk", None, (4, 1)),
 def _add_years(d: dt.date, k: int) -> dt.date:
     try:
         return d.replace(year=d.year + k)
-    except ValueError:      # 29 February in a common year: the 28th
-        return d.replace(year=d.year + k, day=28)
+    except ValueError:      # 29 February in a common year: 1 March (docs/rates.md)
+        return d.replace(year=d.year + k, month=3, day=1)
 
 
 def _anniversary_years(start: dt.date, end: dt.date) -> Fraction:
