@@ -1066,8 +1066,8 @@ class _Unnamed:
     then, the rest, by what the importer wrote and cited (kind, period, tag,
     currency, quote), so that an entry whose funder or date the user edited,
     or whose funder --names now calls otherwise, is still its item's; then
-    the same but the number, on the same date (the publisher changed the
-    figure), then the same number (it moved the date), each where one record
+    the same number (the publisher moved the date), then the same but the
+    number, on the same date (it changed the figure), each where one record
     and one entry give it; then by position (an entry whose id the record's
     position gives, if no other record took it, of the same type or status,
     as older versions paired them)."""
@@ -1164,13 +1164,15 @@ class _Unnamed:
         # what the importer wrote and cited, whatever the user edited since or
         # --names calls the funder now: the quote of the item's <value>
         pair(lambda r, w: content(r.fields, w)[:4], lambda e: of_entry(e)[:4], False)
-        # the same item, its figure changed: the same date and value-date, or
-        # its date changed: the same value, where one record and one entry give it
+        # the same item, its date changed: the same value, or its figure
+        # changed: the same date and value-date, where one record and one entry
+        # give it; the value first, as the user's citations quote it (two
+        # items that swap dates keep their figures and the quotes made of them)
+        pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[1]),
+             lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[1]), True)
         pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[0],
                            r.fields["date"]),
              lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[0], e.date), True)
-        pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[1]),
-             lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[1]), True)
         # by position, as older versions paired every item: of the same type or status
         free = {e.id: _kind_tag(e.tags) for e, _ in self.held
                 if e.id not in taken and e.id not in self.claimed}

@@ -186,3 +186,34 @@ def test_a_fresh_id_is_never_a_later_refs(tmp_path, run_cli):
 
 def test_a_fresh_id_written_in_a_refs_shape_stays_its_items(tmp_path, run_cli):
     _fresh_then_ref(tmp_path, run_cli, legacy=True)
+
+
+def test_two_transactions_that_swap_dates_keep_their_figures(tmp_path, run_cli):
+    """DFID's #3 and #4 swap dates in the newer file: each entry keeps its
+    figure (the value its user's tag and citations are about) and takes the
+    new date; pairing by date first swapped the figures under the user's
+    additions (review35b)."""
+    text = DFID.read_text(encoding="utf-8")
+    _, _, spans = _items(text, DFID_ACT, "transaction")
+    tx = [text[a:b] for a, b in spans]
+    first = _transactions(DFID, DFID_ACT)
+    (d3, v3), (d4, v4) = first[2], first[3]
+    assert d3 != d4 and v3 != v4
+    swapped = list(tx)
+    swapped[2] = tx[2].replace(d3, d4)
+    swapped[3] = tx[3].replace(d4, d3)
+    newer = tmp_path / "v2" / DFID.name
+    newer.parent.mkdir()
+    newer.write_text(text[:spans[0][0]] + "".join(swapped) + text[spans[-1][1]:], encoding="utf-8")
+    assert _transactions(newer, DFID_ACT)[2:4] == [(d4, v3), (d3, v4)]
+    book = tmp_path / "led"
+    _import(run_cli, DFID, book)
+    for k in (3, 4):
+        _edit(book, f"{DFID_ID}-t-{k}", "status", '"disbursed"')
+    _import(run_cli, newer, book)
+    _check(run_cli, book)
+    got = _entries(book)
+    t3, t4 = got[f"{DFID_ID}-t-3"], got[f"{DFID_ID}-t-4"]
+    assert (t3.date.isoformat(), t3.amount, "mine" in t3.tags) == (d4, v3, True)
+    assert (t4.date.isoformat(), t4.amount, "mine" in t4.tags) == (d3, v4, True)
+    assert counted_in_ledger(ledger.load(book)) == count_once(newer)
