@@ -433,7 +433,8 @@ def _hledger_preamble(book, currency, currencies, prices, years_head,
     if years_head is None:
         out.append("; converted totals: hledger bal -B  (ledger-tool's balance --basis "
                    "recorded, to the penny: add 'not:tag:^secondary$' for its total; a foreign "
-                   "posting's @@ cost is its value at the rate below, rounded per split line)")
+                   "posting's @@ cost is its value at the rate below, rounded once per entry and shared "
+                   "by its split lines)")
         out.append(_x_advice(currency, check))
     else:
         out.append("; converted totals: hledger bal -B  (the report's total: add "
@@ -472,7 +473,7 @@ def _x_advice(currency: str, check: XCheck | None) -> str:
         [f"-X leaves {', '.join(check.unconverted)} amounts unconverted (no P directive on "
          f"or before their date: an entry's own restatement is its alone)"]
         if check.unconverted else []) + (
-        ["-X rounds only an account's sum, ledger-tool each line"] if check.rounding else [])
+        ["-X rounds only an account's sum, ledger-tool each entry"] if check.rounding else [])
     return (f"; not {x}, which differs here in {n} of {check.accounts} "
             f"account{'s' if check.accounts != 1 else ''}: {account} {theirs} where -B gives "
             f"{ours}; " + "; ".join(why) + "; -B uses each posting's cost")
