@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.errors import LedgerError
-from ledger.limits import MAX_CONVERTED, MAX_RATE, MIN_RATE, NumberError, bounded_number
+from ledger.limits import MAX_CONVERTED, MIN_RATE, NumberError, bounded_number
 from ledger.safe_io import read_text
 
 from ._minor import mul_round, objects, to_decimals
@@ -93,13 +93,14 @@ def constant_prices(frame: pd.DataFrame, index, base_year: int, area: str | None
                           f"{', '.join(map(str, missing[:10]))}")
     fr = {int(y): Fraction(base) / Fraction(table[(area, int(y))]) for y in years}
     for y, r in fr.items():
-        # each index is bounded, their ratio too: 1e9 / 0.001 made values past
-        # Decimal's 28 digits (a total rounded), 0.001 / 1e9 made them 0.00
-        if not MIN_RATE <= r <= MAX_RATE:
+        # each index is bounded; a ratio below 1e-9 (0.001 / 1e9) made values
+        # 0.00. A large one is fine while the values fit (MAX_CONVERTED,
+        # below): a long hyperinflation series rises 1e10-fold and more
+        if r < MIN_RATE:
             raise LedgerError(
                 f"{_entry(out, yr == y)}: the price index's ratio {area} {base_year} / "
-                f"{area} {y} ({base} / {table[(area, y)]}) is {float(r):.3g}, outside "
-                f"1e-9 to 1e9, the ratios ledger-tool deflates with")
+                f"{area} {y} ({base} / {table[(area, y)]}) is {float(r):.3g}, below "
+                f"1e-9, the smallest ratio ledger-tool deflates with")
     num = objects(np.array([fr[int(y)].numerator for y in years], dtype=object)[np.searchsorted(years, yr)])
     den = objects(np.array([fr[int(y)].denominator for y in years], dtype=object)[np.searchsorted(years, yr)])
     approx = np.array([float(fr[int(y)]) for y in years])[np.searchsorted(years, yr)]
