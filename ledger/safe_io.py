@@ -32,6 +32,7 @@ from pathlib import Path
 
 from ledger.atomic import manifest_mismatch, open_folder, real_path
 from ledger.errors import LedgerError
+from ledger.model import one_line
 
 __all__ = ["archive_parts", "unread_reason",
            "DEFAULT_ARCHIVE",
@@ -506,4 +507,4 @@ def guard_output(path: str | os.PathLike, *, force: bool = False, folder: bool =
         if out.is_dir():
             raise LedgerError(f"{out}: is a folder; give a file name")
         if not force:
-            raise LedgerError(f"{out}: exists; give --force to overwrite it")
+            raise LedgerError(f"{one_line(str(out))}: exists; give --force to overwrite it")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.safe_io import guard_output
+from ledger.text_safety import one_line
 from ledger_tool.common import (add_deflator_options, filtered, iso_date, load_ledger,
                                 refuse_ledger_output, system_allocator, valuation)
 
@@ -124,7 +125,7 @@ def run(args) -> int:
     except OSError as err:
         raise LedgerError(f"export: cannot write {args.output}: {err.strerror or err}") from None
     what = "transactions" if fmt in ("hledger", "beancount") else "rows"
-    print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})", file=sys.stderr)
+    print(f"ledger-tool: export: {n} {what} written to {one_line(str(args.output))} ({fmt})", file=sys.stderr)
     return 0
 
 
@@ -206,6 +207,6 @@ def _write_fdp(book, args, currency: str, constant=None, valued_rows=None) -> in
                       constant=constant, valued_rows=valued_rows)
     except OSError as err:
         raise LedgerError(f"export: cannot write {args.output}: {err.strerror or err}") from None
-    print(f"ledger-tool: export: {n} rows written to {_folder(args.output)} (datapackage.json, "
+    print(f"ledger-tool: export: {n} rows written to {one_line(str(_folder(args.output)))} (datapackage.json, "
           f"ledger.csv; Fiscal Data Package)", file=sys.stderr)
     return 0

@@ -155,7 +155,7 @@ def run(args) -> int:
     if args.dry_run:
         sys.stdout.write(result.text)
         print(f"ledger-tool: import: dry run: {n_ok} entr{'y' if n_ok == 1 else 'ies'} "
-              f"would be written to {target}, {n_bad} row(s) rejected{warned}", file=sys.stderr)
+              f"would be written to {one_line(str(target))}, {n_bad} row(s) rejected{warned}", file=sys.stderr)
         return 1 if n_ok == 0 else 0
     header = f"# Imported by `ledger-tool import {one_line(Path(args.file).name)}`\n"
     if new_file and carried and carried != APRIL:   # a one-file ledger's options: [ledger]
@@ -173,12 +173,12 @@ def run(args) -> int:
                 append_entries(target, header, result.text)
                 made.keep()
     if n_bad:
-        print(f"ledger-tool: import: {n_bad} row(s) rejected; written to {rejects_path}",
+        print(f"ledger-tool: import: {n_bad} row(s) rejected; written to {one_line(str(rejects_path))}",
               file=sys.stderr)
     if n_ok == 0:
         raise LedgerError(f"import: nothing imported from {args.file} "
                           f"({result.rows} row(s), {n_bad} rejected)")
-    print(f"ledger-tool: import: {n_ok} entr{'y' if n_ok == 1 else 'ies'} written to {target}"
+    print(f"ledger-tool: import: {n_ok} entr{'y' if n_ok == 1 else 'ies'} written to {one_line(str(target))}"
           + (f" ({len(result.documents)} new document(s) declared)" if result.documents else "")
           + warned, file=sys.stderr)
     return 0

@@ -25,6 +25,7 @@ from ledger.atomic import (ctrl_c_held, open_folder, real_path, remove_listed, t
 from ledger.errors import LedgerError, UsageError
 from ledger.model import AUDIT, said
 from ledger.safe_io import guard_output
+from ledger.text_safety import one_line
 from ledger.sources.audit import audit as run_audit
 from ledger_tool.common import (add_conversion_options, add_deflator_options, add_filters,
                                 check_locale, filtered, load_ledger, print_capped,
@@ -191,7 +192,7 @@ def audit_verdict(audit, out) -> int:
     if audit is not None and audit.failed(strict=False):
         print_capped((said(f, AUDIT) for f in audit.findings if f.severity == "error"),
                      prefix="ledger-tool: report: audit: ")
-        print(f"ledger-tool: report: written to {out}, but the audit FAILED: "
+        print(f"ledger-tool: report: written to {one_line(str(out))}, but the audit FAILED: "
               f"{audit.summary()}", file=sys.stderr)
         return 1
     return 0
@@ -213,7 +214,7 @@ def say_written(report, written, args, locale: str) -> None:
     write_rows(summary_rows(report), args.format, locale=locale,
                money=("amount", "currency"), amounts=args.amounts)
     for path in written:
-        print(f"wrote {path}", file=sys.stderr)
+        print(f"wrote {one_line(str(path))}", file=sys.stderr)
     for note in report.notes:
         if note not in report.warnings:
             print(f"note: {note}", file=sys.stderr)
@@ -271,7 +272,7 @@ def write_report(report, out, progress=None, audit=None,
             if str(where).startswith(str(tmp)):   # the user's folder, not our hidden one
                 where = out / Path(where).relative_to(tmp)
             raise LedgerError(f"report: cannot write {where}: {err.strerror or err}; "
-                              f"nothing written to {out}") from None
+                              f"nothing written to {one_line(str(out))}") from None
         raise
     return [shown / Path(f).relative_to(tmp) for f in files]
 

@@ -13,6 +13,7 @@ from ledger.book import Book
 from ledger.errors import LedgerError, UsageError
 from ledger.read.dataset import amount_places, dataset_options
 from ledger.safe_io import guard_output
+from ledger.text_safety import one_line
 from ledger_tool.cmd_export import SUFFIXES, _constant, _folder, check_output
 from ledger_tool.cmd_report import audit_verdict, report_options, say_written, write_report
 from ledger_tool.common import check_locale, refuse_ledger_output
@@ -126,11 +127,11 @@ def run_export(args) -> int:
     for note in ds.whole_notes(ds.whole_facts(facts), said):   # as a journal's export
         print(f"ledger-tool: export: note: {note}", file=sys.stderr)
     if fmt == "fdp":
-        print(f"ledger-tool: export: {n} rows written to {_folder(args.output)} "
+        print(f"ledger-tool: export: {n} rows written to {one_line(str(_folder(args.output)))} "
               f"(datapackage.json, ledger.csv; Fiscal Data Package)", file=sys.stderr)
     elif args.output != "-":
         what = "transactions" if journal else "rows"
-        print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})",
+        print(f"ledger-tool: export: {n} {what} written to {one_line(str(args.output))} ({fmt})",
               file=sys.stderr)
     return 0
 

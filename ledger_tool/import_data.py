@@ -286,7 +286,7 @@ def run_data(args) -> int:
     if args.dry_run:
         sys.stdout.write(text)
         for old, table, _ in result.updated:
-            sys.stdout.write(f"\n# would replace the entry at {old.file}:{old.line}\n"
+            sys.stdout.write(f"\n# would replace the entry at {one_line(str(old.file))}:{old.line}\n"
                              + render([table]))
         print(f"ledger-tool: import: dry run: {summary}; nothing written", file=sys.stderr)
         return 1 if file_errors or (not n_new and not n_upd and not result.unchanged
@@ -336,7 +336,7 @@ def run_data(args) -> int:
     if rejected or skipped:
         print(f"ledger-tool: import: rejected and skipped items listed in {rejects_path}",
               file=sys.stderr)
-    print(f"ledger-tool: import: {summary}" + (f"; written to {target}" if n_new or kept else ""),
+    print(f"ledger-tool: import: {summary}" + (f"; written to {one_line(str(target))}" if n_new or kept else ""),
           file=sys.stderr)
     if not n_new and not n_upd and not result.unchanged:
         if not kept:
@@ -451,7 +451,7 @@ def run_dataset(args) -> int:
           f"{writer.parts} part file(s), {sink.items['reject']} rejected, "
           f"{sink.items['skip']} skipped by rule"
           + (f", {sink.warnings:,} warning(s)" if sink.warnings else "")
-          + f"; written to {target}", file=sys.stderr)
+          + f"; written to {one_line(str(target))}", file=sys.stderr)
     return 0
 
 

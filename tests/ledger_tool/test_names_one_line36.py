@@ -35,3 +35,27 @@ def test_extract_shows_a_names_line_break_escaped(run_cli, tmp_path):
     assert not any(ln.startswith(FORGED) or ln.startswith(".txt") for ln in lines), lines
     assert len(out.splitlines()) == 2          # the table's header and one row
     assert "d\\x0aledger-tool: all clear" in out.splitlines()[1]
+
+
+def test_an_output_name_with_line_breaks_is_said_on_one_line(run_cli, tmp_path):
+    """The names a user types for outputs too (review3638): "written to",
+    "exists; give --force", report's "wrote" and import's lines print them
+    with their line breaks escaped."""
+    out = tmp_path / f"o\n{FORGED}\n.csv"
+    for argv, code_wanted in (((HARBOUR, "--to", "csv", "-o", out), 0),
+                              ((HARBOUR, "--to", "csv", "-o", out), 1)):
+        code, _, err = run_cli("export", *argv)
+        assert code == code_wanted, err
+        assert not any(ln.startswith(FORGED) or ln.startswith(".csv") for ln in err.splitlines()), err
+        assert "o\\x0aledger-tool: all clear" in err
+    report = tmp_path / f"r\n{FORGED}"
+    code, _, err = run_cli("report", HARBOUR, "--out", report)
+    assert code == 0, err
+    assert not any(ln.startswith(FORGED) for ln in err.splitlines()), err
+    src = tmp_path / "a.csv"
+    src.write_text("id,date,funder,purpose,amount,currency\nx1,2020-01-01,UK,Aid,5,GBP\n",
+                   encoding="utf-8")
+    journal = tmp_path / f"j\n{FORGED}\n.toml"
+    code, _, err = run_cli("import", src, "-o", journal)
+    assert code == 0, err
+    assert not any(ln.startswith(FORGED) or ln.startswith(".toml") for ln in err.splitlines()), err
