@@ -326,8 +326,9 @@ def test_each_journal_file_is_parsed_once(tmp_path, run_cli, monkeypatch):
     before = {f: f.read_bytes() for f in book.rglob("*") if f.is_file()}
     code, _, err = run_cli("import", "--from", "fts", flows, "-o", book, "-n")
     assert code == 1 and "link.toml: a symbolic link to" in err and "nothing written" in err, err
-    assert len(seen) == len(set(seen))                   # each read once at most
-    assert tmp_path / "outside.toml" not in seen
+    # each read once at most (outside.toml too: it sits in the folder above,
+    # read to tell whether that folder is a ledger, fix33b)
+    assert len(seen) == len(set(seen))
     assert {f: f.read_bytes() for f in book.rglob("*") if f.is_file()} == before
 
 
