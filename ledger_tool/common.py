@@ -392,6 +392,27 @@ def not_a_file(path: Path) -> str | None:
             if stat.S_ISSOCK(mode) else "a special file")
 
 
+# what a user may type for standard output; export writes there as for -o -
+STDOUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def _a_stream(path: Path) -> bool:
+    """``path`` is or leads to an open file of a process (/dev/stdout is a
+    link to /proc/self/fd/1): the atomic write would replace the link itself,
+    /dev/stdout of every process, when the stream is a regular file."""
+    p = Path(os.path.abspath(path))
+    try:
+        for _ in range(40):     # each link on the way, not only where it ends
+            if real_path(p.parent).is_relative_to("/proc"):
+                return True
+            if not p.is_symlink():
+                return False
+            p = Path(os.path.abspath(os.path.join(real_path(p.parent), os.readlink(p))))
+    except (OSError, LedgerError):
+        return False
+    return False
+
+
 def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.PathLike] = (),
                          *, dataset: bool = False, folder: bool = False, append: bool = False,
                          rewritable: Callable[[Path], bool] | None = None) -> None:
@@ -418,6 +439,10 @@ def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.Pat
       replaces it with a file (as root, ``-o /dev/null --force`` would
       replace /dev/null).
     """
+    if _a_stream(Path(path)):
+        raise LedgerError(f"{path}: leads to a process's open file under /proc (standard "
+                          f"output, a pipe); ledger-tool writes an output only as a file or "
+                          f"folder of its own (export writes to standard output with -o -)")
     if (what := not_a_file(Path(path))) is not None:
         raise LedgerError(f"{path}: is {what}, not a regular file; ledger-tool writes an "
                           f"output only as a file or folder of its own (choose another output)")
