@@ -473,7 +473,9 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
     elif lp.is_dir() and real.suffix == ".toml" and real.is_relative_to(real_path(lp)) \
             and not any(x.startswith(".") for x in real.relative_to(real_path(lp)).parts):
         raise LedgerError(f"{out}: a .toml file in the ledger folder {ledger} would be "
-                          f"read as one of its journal files; choose another output")
+                          f"read as one of its journal files ('check {ledger}' reads the "
+                          f".toml files in it and below it as one ledger); choose a folder "
+                          f"outside it, or a hidden name (.NAME.toml), which it does not read")
     if hit is not None:
         what = ("is a journal file of the ledger" if not folder else
                 f"holds the ledger's journal file {hit}" if hit != lp else
