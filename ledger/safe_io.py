@@ -39,6 +39,7 @@ __all__ = ["archive_parts", "unread_reason",
            "UnsafeFile", "journal_files", "max_bytes", "confine", "check_file", "open_checked", "read_bytes",
            "read_text", "load_toml", "guard_output", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
 
+BULK_SUFFIXES = (".csv", ".parquet", ".pq")   # a bulk table ledger's file
 DEFAULT_ARCHIVE = "sources"    # the archive folder a ledger names by default (init writes it)
 OPTIONS_FILE = "ledger.toml"   # where init writes the [ledger] options
 OPTIONS_MAX_BYTES = 1 << 20
@@ -444,10 +445,12 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
     real = real_path(out)   # a link loop: one line, not a traceback
     lp = Path(ledger)
     if not folder and not is_dataset(lp) and (out.exists() or out.is_symlink()) \
-            and (lp.is_dir() or lp.suffix.lower() == ".toml"):
-        # a one-file ledger's archive is beside it (where ``sources add`` puts it)
+            and (lp.is_dir() or lp.suffix.lower() in (".toml", *BULK_SUFFIXES)):
+        # a one-file ledger's archive is beside it (where ``sources add`` puts it);
+        # a bulk table's is sources/ beside it (docs/audit.md)
         root = real_path(lp if lp.is_dir() else lp.parent)
-        archive = archive_parts(root, None if lp.is_dir() else real_path(lp))
+        archive = (DEFAULT_ARCHIVE,) if lp.suffix.lower() in BULK_SUFFIXES else \
+            archive_parts(root, None if lp.is_dir() else real_path(lp))
         for where in {real, Path(os.path.abspath(out))}:   # as written, and where it leads
             if archive and where.is_relative_to(root) \
                     and where.relative_to(root).parts[:len(archive)] == archive:
@@ -470,7 +473,9 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
     elif lp.is_dir() and real.suffix == ".toml" and real.is_relative_to(real_path(lp)) \
             and not any(x.startswith(".") for x in real.relative_to(real_path(lp)).parts):
         raise LedgerError(f"{out}: a .toml file in the ledger folder {ledger} would be "
-                          f"read as one of its journal files; choose another output")
+                          f"read as one of its journal files ('check {ledger}' reads the "
+                          f".toml files in it and below it as one ledger); choose a folder "
+                          f"outside it, or a hidden name (.NAME.toml), which it does not read")
     if hit is not None:
         what = ("is a journal file of the ledger" if not folder else
                 f"holds the ledger's journal file {hit}" if hit != lp else

@@ -7,8 +7,8 @@ from pathlib import Path
 from ledger.errors import LedgerError
 from ledger.safe_io import guard_output
 from ledger.text_safety import one_line
-from ledger_tool.common import (add_deflator_options, filtered, iso_date, load_ledger,
-                                refuse_ledger_output, system_allocator, valuation)
+from ledger_tool.common import (STDOUT_NAMES, add_deflator_options, filtered, iso_date,
+                                load_ledger, refuse_ledger_output, system_allocator, valuation)
 
 SUFFIXES = {".journal": "hledger", ".hledger": "hledger", ".ledger": "hledger",
             ".beancount": "beancount", ".bean": "beancount", ".csv": "csv",
@@ -133,6 +133,8 @@ def check_output(args, fmt: str) -> None:
     """Refuse ``-o`` before the ledger is read (a journal's or a dataset's):
     no stream for Parquet or fdp, never the ledger itself, an existing file
     only with --force, an fdp folder as ``_check_fdp`` says."""
+    if args.output in STDOUT_NAMES:   # /dev/stdout: the stream, not a file replaced
+        args.output = "-"
     if args.output == "-" and fmt in ("parquet", "fdp"):
         raise LedgerError(f"export: {fmt} is not a stream; give a file or folder with -o")
     if args.output != "-":   # never the ledger's journal; an existing file only with --force

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from ledger.atomic import write_atomic
 from ledger.edit import DRAFT_PLACEHOLDER_DATE
 from ledger.errors import LedgerError
+from ledger.safe_io import open_checked
 from ledger.phrases.extract import CSV_COLUMNS, mentions_in
 from ledger.phrases.money import (MoneyError, format_amount_phrase, format_money, known_currencies,
                                   parse_amount, plain_decimal)
@@ -227,13 +229,19 @@ DRAFT_HEADER = "# Draft entries written by `ledger-tool extract --draft`."
 
 
 def _earlier_draft(path: Path) -> bool:
-    """``path`` begins as ``draft_toml`` writes a draft."""
+    """``path`` begins as ``draft_toml`` writes a draft (a regular file:
+    opening a FIFO met below a folder would hang)."""
     try:
-        with path.open("rb") as fh:
-            return fh.read(len(DRAFT_HEADER.encode()) + 3).lstrip(b"\xef\xbb\xbf") \
-                .startswith(DRAFT_HEADER.encode())
+        fd = open_checked(path, what="draft", limit=1 << 62)
+    except (LedgerError, OSError):
+        return False
+    try:
+        return os.read(fd, len(DRAFT_HEADER.encode()) + 3).lstrip(b"\xef\xbb\xbf") \
+            .startswith(DRAFT_HEADER.encode())
     except OSError:
         return False
+    finally:
+        os.close(fd)
 
 
 def draft_toml(results) -> str:

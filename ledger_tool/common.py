@@ -15,12 +15,14 @@ from ledger import read_book
 from ledger.errors import LedgerError, UsageError
 from ledger.phrases.money import ALWAYS_PUBLISHED
 from ledger.read import ledger_format
-from ledger.read.folder import ledger_folder_above as folder_above
+from ledger.read.folder import is_journal_head, ledger_folder_above as folder_above
 from ledger.read.journal import journal_parse
 from ledger.atomic import real_path
 from ledger.read.documents import BULK_SUFFIX, documents_file
 from ledger.read.table import EXPORT_SIGNATURE, LISTING_COLUMN, REQUIRED
-from ledger.safe_io import archive_parts, is_dataset, open_checked, refuse_ledger, unread_reason
+from ledger.safe_io import (BULK_SUFFIXES, DEFAULT_ARCHIVE, OPTIONS_FILE, OPTIONS_MAX_BYTES,
+                            archive_parts, is_dataset, open_checked, read_bytes, refuse_ledger,
+                            unread_reason)
 from ledger.rules.options import OptionError, locale_name
 from reports.progress import Progress
 
@@ -392,6 +394,27 @@ def not_a_file(path: Path) -> str | None:
             if stat.S_ISSOCK(mode) else "a special file")
 
 
+# what a user may type for standard output; export writes there as for -o -
+STDOUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def _a_stream(path: Path) -> bool:
+    """``path`` is or leads to an open file of a process (/dev/stdout is a
+    link to /proc/self/fd/1): the atomic write would replace the link itself,
+    /dev/stdout of every process, when the stream is a regular file."""
+    p = Path(os.path.abspath(path))
+    try:
+        for _ in range(40):     # each link on the way, not only where it ends
+            if real_path(p.parent).is_relative_to("/proc"):
+                return True
+            if not p.is_symlink():
+                return False
+            p = Path(os.path.abspath(os.path.join(real_path(p.parent), os.readlink(p))))
+    except (OSError, LedgerError):
+        return False
+    return False
+
+
 def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.PathLike] = (),
                          *, dataset: bool = False, folder: bool = False, append: bool = False,
                          rewritable: Callable[[Path], bool] | None = None) -> None:
@@ -418,6 +441,10 @@ def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.Pat
       replaces it with a file (as root, ``-o /dev/null --force`` would
       replace /dev/null).
     """
+    if _a_stream(Path(path)):
+        raise LedgerError(f"{path}: leads to a process's open file under /proc (standard "
+                          f"output, a pipe); ledger-tool writes an output only as a file or "
+                          f"folder of its own (export writes to standard output with -o -)")
     if (what := not_a_file(Path(path))) is not None:
         raise LedgerError(f"{path}: is {what}, not a regular file; ledger-tool writes an "
                           f"output only as a file or folder of its own (choose another output)")
@@ -463,6 +490,10 @@ def _refuse_at(path, where: Path, ledgers, done: set[Path], *, dataset: bool, fo
         refuse_ledger(path, ledger, folder=folder, append=append)
     if dataset or folder:
         return
+    for ledger in _one_file_ledgers_around(where):   # their archives beside them
+        if real_path(ledger) not in done:
+            done.add(real_path(ledger))
+            refuse_ledger(path, ledger, append=append)
     why = None
     if reads_as_bulk_ledger(where):
         why = "is a bulk table ledger (its rows are read as entries)"
@@ -473,6 +504,48 @@ def _refuse_at(path, where: Path, ledgers, done: set[Path], *, dataset: bool, fo
     if why is not None:
         raise LedgerError(f"{path}: {why}; ledger-tool never overwrites a ledger's data "
                           f"(choose another output)")
+
+
+def _one_file_ledgers_around(where: Path) -> Iterable[Path]:
+    """The one-file ledgers (a journal, ``is_journal_head``, or a bulk table)
+    in the folders above ``where`` whose source archive beside them may hold
+    it: ``sources/``, or a journal's own ``archive`` option (named in its
+    text: files over the options' size are not looked into, as
+    ``safe_io.archive_parts`` does not).  ``refuse_ledger`` then decides, as
+    for the ledger given: any of them, not only that one, keeps its
+    documents."""
+    if not (where.exists() or where.is_symlink()):
+        return      # refuse_ledger protects an existing document only
+    for d in where.parents:
+        rel = where.relative_to(d).parts
+        if len(rel) < 2:
+            continue
+        try:
+            names = sorted(os.listdir(d))
+        except OSError:
+            continue
+        for n in names:
+            f, low = d / n, n.lower()
+            if n.startswith(".") or not f.is_file():
+                continue
+            if low.endswith(".toml"):
+                if n != OPTIONS_FILE and is_journal_head(f, d) and _may_name(f, rel[0]):
+                    yield f
+            elif low.endswith(BULK_SUFFIXES) and rel[0] == DEFAULT_ARCHIVE \
+                    and reads_as_bulk_ledger(f):
+                yield f
+
+
+def _may_name(journal: Path, first: str) -> bool:
+    """The journal's archive may start with the folder ``first``: the default
+    ``sources`` unless it names another, or a name its text holds."""
+    try:
+        if journal.stat().st_size > OPTIONS_MAX_BYTES:
+            return first == DEFAULT_ARCHIVE    # archive_parts takes the default
+        raw = read_bytes(journal, limit=OPTIONS_MAX_BYTES)
+    except (LedgerError, OSError):
+        return first == DEFAULT_ARCHIVE
+    return first == DEFAULT_ARCHIVE or first.encode() in raw or b"\\" in raw
 
 
 def _bulk_beside(p: Path) -> Path | None:

@@ -1,23 +1,102 @@
 """Which folder a written file would join as part of a ledger: the ledger
 folders (``is_ledger_folder``), the one above a path, and whether its
 reader would read a journal file written there.  Every command that writes
-asks these (``ledger_tool.common.refuse_ledger_output``, import -o)."""
+asks these (``ledger_tool.common.refuse_ledger_output``, import -o).
+
+Asked of every folder above an output, where a user's home or /tmp may hold
+many big TOML files: a journal file is told from its first HEAD_BYTES
+(``is_journal_head``), never parsed whole, and the reader's listing below a
+folder is walked only until one journal is found."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import re
+import tomllib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ledger.read.journal import journal_parse
-from ledger.safe_io import OPTIONS_FILE, archive_parts, journal_files, unread_reason
+from ledger.errors import LedgerError
+from ledger.read.journal import TOOL_CONFIGS, TOP_LEVEL, journal_parse
+from ledger.safe_io import (OPTIONS_FILE, archive_parts, nesting_depth, open_checked,
+                            unread_reason)
 
-__all__ = ["is_ledger_folder", "ledger_folder_above", "ledger_folder_of", "unread_in_ledger"]
+__all__ = ["is_ledger_folder", "is_journal_head", "ledger_folder_above", "ledger_folder_of",
+           "unread_in_ledger", "HEAD_BYTES"]
+
+HEAD_BYTES = 1 << 16     # of a bigger file, what tells a journal from other TOML
+_HEADER = re.compile(r"^[ \t]*\[", re.M)
+_TRIES = 8               # table headers tried as the end of the head's whole tables
+
+
+def is_journal_head(f: Path, inside: Path | None = None) -> bool:
+    """``journal_parse(f, inside) is not None`` (the one test of a journal
+    file), told from the first HEAD_BYTES of a bigger file: the head's whole
+    tables (cut before a table header) parse as TOML, and their top-level
+    names are a journal's (or, none whole, the first table's name is).  A
+    file that cannot be opened safely counts, as it does for
+    ``journal_parse``; a head that cannot tell (a header-like line in a
+    multi-line string every time) is parsed whole.  A file whose head is a
+    journal's but which later holds another table counts too: the careful
+    side for every write."""
+    if f.name in TOOL_CONFIGS:
+        return False
+    try:
+        fd = open_checked(f, inside=inside, what="journal file")
+    except LedgerError:   # a link out, a FIFO, over the size cap: the ledger's to report
+        return True
+    try:
+        head = os.read(fd, HEAD_BYTES + 1)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    told = _head_says(head) if len(head) > HEAD_BYTES else None
+    return told if told is not None else journal_parse(f, inside) is not None
+
+
+def _head_says(head: bytes) -> bool | None:
+    """Whether ``head`` (a file's first bytes) is a journal's, or None when it cannot tell."""
+    if b"\x00" in head[:8192]:
+        return True    # binary: journal_parse counts it
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        if err.start < len(head) - 3:
+            return True    # not UTF-8: journal_parse counts it
+        text = head[:err.start].decode("utf-8-sig")    # a character cut at the end
+    starts = [m.start() for m in _HEADER.finditer(text)]
+    for cut in reversed(starts[-_TRIES:]):
+        whole = text[:cut]
+        if nesting_depth(whole) is not None:
+            return True    # too deep: journal_parse counts it
+        try:
+            data = tomllib.loads(whole)
+            first = data or tomllib.loads(text[cut:].split("\n", 1)[0])
+        except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+            continue       # cut inside a multi-line string: an earlier header
+        return set(first) <= TOP_LEVEL
+    return None
+
+
+def _listing(d: Path, archive: tuple[str, ...] | None) -> Iterator[Path]:
+    """The journal files the reader lists below ``d`` (``safe_io.journal_files``),
+    lazily and in no order, the files directly in ``d`` left out, and
+    without the subfolders holding a ``ledger.toml`` (ledgers of their own)."""
+    for top, dirs, files in os.walk(d, onerror=lambda err: None):
+        here = Path(top)
+        rel = here.relative_to(d).parts
+        names = files + dirs if rel else []    # rglob("*.toml") lists folders so named too
+        for n in names:
+            if unread_reason((*rel, n), archive) is None:
+                yield here / n
+        dirs[:] = [n for n in dirs if not n.startswith(".") and (*rel, n) != archive
+                   and not (here / n / OPTIONS_FILE).is_file()]
 
 
 def is_ledger_folder(folder: str | os.PathLike, besides: str | os.PathLike | None = None,
                      ours: Callable[[Path], bool] | None = None) -> bool:
     """``folder`` is a ledger folder: it holds a ``ledger.toml`` (as ``init``
-    makes one), or it holds a journal file directly (``journal_parse``) and
+    makes one), or it holds a journal file directly (``is_journal_head``) and
     the reader's listing of it (``safe_io.journal_files``: below it too, the
     source archive and hidden files skipped) two or more: what ``check``
     reads as one ledger.  Not counted: the file ``besides`` (the output being
@@ -34,8 +113,8 @@ def is_ledger_folder(folder: str | os.PathLike, besides: str | os.PathLike | Non
     skip = Path(os.path.abspath(besides)) if besides is not None else None
 
     def journal(p: Path) -> bool:
-        return Path(os.path.abspath(p)) != skip and not (ours is not None and ours(p)) \
-            and journal_parse(p, d) is not None
+        return Path(os.path.abspath(p)) != skip and is_journal_head(p, d) \
+            and not (ours is not None and ours(p))
 
     # the files directly in it first (no walk of a folder holding none, as
     # the ancestors of most outputs), then the reader's listing below it
@@ -51,19 +130,7 @@ def is_ledger_folder(folder: str | os.PathLike, besides: str | os.PathLike | Non
             found += 1
             if found == 2:
                 return True
-    if not found:
-        return False
-    own: dict[Path, bool] = {}   # a subfolder with a ledger.toml: a ledger of its own
-
-    def apart(f: Path) -> bool:
-        for sub in f.relative_to(d).parents:
-            if sub.parts and own.setdefault(sub, (d / sub / OPTIONS_FILE).is_file()):
-                return True
-        return False
-
-    return any(journal(p) for p in journal_files(d) if p.parent != d and not apart(p))
-
-
+    return found == 1 and any(journal(p) for p in _listing(d, archive))
 def ledger_folder_above(path: str | os.PathLike, ours: Callable[[Path], bool] | None = None
                         ) -> Path | None:
     """The nearest folder above ``path`` that is a ledger folder
