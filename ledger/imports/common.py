@@ -625,6 +625,8 @@ def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow) -> list[str]:
         fields["source"] = sources
     given_figure = _figure(fields)
     changed_figure = given_figure != (old.amount, old.currency)
+    if not changed_figure:      # the same figure: as the entry writes it ("88523.0")
+        _keep_figure(fields, was, old)
     for name in [k for k in was if k not in mine]:        # never the importer's: the user's
         fields[name] = was[name]
     if same:
@@ -935,7 +937,19 @@ def _as_written(text: str, fields: dict[str, Any]) -> dict[str, Any]:
         return fields
     users = {k: v for k, v in table.items()
              if k not in mine and k not in ("source", "split") and k in fields}
-    return {**fields, **users} if users else fields
+    out = {**fields, **users} if users else fields
+    # the same figure as the text writes it ("88523.0", or "13158" and its currency
+    # beside it where the fields give the phrase "13158 GBP"): no line changed for it
+    amount = table.get("amount")
+    if isinstance(amount, str) and "amount" in fields and _figure(fields) is not None and \
+            _figure(table) == _figure(fields) and \
+            (amount, table.get("currency")) != (fields["amount"], fields.get("currency")):
+        out = dict(out, amount=amount)
+        if "currency" in table:
+            out["currency"] = table["currency"]
+        else:
+            out.pop("currency", None)
+    return out
 
 
 def _replaced_citations(text: str, fields: dict[str, Any]) -> Callable[[Any], bool]:

@@ -98,6 +98,38 @@ def test_an_item_changed_in_date_and_figure_after_a_removed_one_is_a_new_entry(t
     assert (book / "iati.toml").read_bytes() == before and ", 0 updated," in err, err
 
 
+def test_a_users_amount_text_of_the_same_figure_changes_no_byte(tmp_path, run_cli):
+    """The user wrote the importer's 88523 as "88523.0", the same figure:
+    importing the same file again changes no byte and updates nothing."""
+    book = tmp_path / "led"
+    _import(run_cli, DFID_203, book)
+    journal = book / "iati.toml"
+    _set(journal, FCDO_TX, "amount", '"88523.0"')
+    assert Decimal("88523.0") == _value_of(DFID_203, FCDO_ACT, "8314504")
+    before = journal.read_bytes()
+    err = _import(run_cli, DFID_203, book)
+    assert ", 0 updated," in err, err
+    assert journal.read_bytes() == before
+
+
+def test_a_withdrawn_entry_keeps_its_amount_lines(tmp_path, run_cli):
+    """DFID's #3 taken out: its entry, withdrawn, keeps its amount and
+    currency lines byte for byte (the form of every other entry: the
+    number, its currency beside it); only its tags and notes change."""
+    book = tmp_path / "led"
+    _import(run_cli, DFID, book)
+    journal = book / "iati.toml"
+    eid = f"{DFID_ID}-t-3"
+    old = _entry_text(journal, eid).splitlines()
+    assert f'amount = "{_transactions(DFID, DFID_ACT)[2][1].normalize()}"' in old
+    assert 'currency = "GBP"' in old
+    _import(run_cli, _without(DFID, DFID_ACT, 3, tmp_path / "v2" / DFID.name), book)
+    assert _withdrawn(_entries(book)[eid])
+    new = _entry_text(journal, eid).splitlines()
+    assert len(new) == len(old)
+    assert [k.split(" = ")[0] for k, n in zip(old, new) if k != n] == ["tags", "notes"]
+
+
 def _budget(path: Path, act: str) -> tuple[str, str, Decimal]:
     """(period-start, currency, value) of the activity's only budget, from the XML."""
     (el,) = [a for a in ET.parse(path).getroot().iter("iati-activity")
