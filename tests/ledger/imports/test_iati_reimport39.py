@@ -11,6 +11,7 @@ ElementTree (``_transactions``, ``count_once``), never from the importer.
 """
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
@@ -96,6 +97,27 @@ def test_an_item_changed_in_date_and_figure_after_a_removed_one_is_a_new_entry(t
     before = (book / "iati.toml").read_bytes()
     err = _import(run_cli, newer, book)
     assert (book / "iati.toml").read_bytes() == before and ", 0 updated," in err, err
+
+
+def test_the_same_file_under_another_name_keeps_the_users_amount(tmp_path, run_cli):
+    """The user corrected an amount; the same file (the same bytes) comes
+    again under another name: the data has not changed, so the user's
+    amount stays, as it does under the same name, and no byte changes."""
+    book = tmp_path / "led"
+    _import(run_cli, DFID_203, book)
+    published = _value_of(DFID_203, FCDO_ACT, "8314504")
+    assert published == Decimal(88523)
+    journal = book / "iati.toml"
+    _set(journal, FCDO_TX, "amount", '"88000"')
+    renamed = tmp_path / "elsewhere" / "fcdo-congo.xml"
+    renamed.parent.mkdir()
+    shutil.copyfile(DFID_203, renamed)
+    for source in (DFID_203, renamed):
+        before = journal.read_bytes()
+        err = _import(run_cli, source, book)
+        assert journal.read_bytes() == before, source
+        assert "your amount 88000 GBP is kept" in err and ", 0 updated," in err, err
+        assert _entries(book)[FCDO_TX].amount == Decimal(88000)
 
 
 def test_a_users_amount_text_of_the_same_figure_changes_no_byte(tmp_path, run_cli):
