@@ -11,6 +11,7 @@ ElementTree (``_transactions``, ``count_once``), never from the importer.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -159,3 +160,32 @@ def _budget(path: Path, act: str) -> tuple[str, str, Decimal]:
     (b,) = el.iter("budget")
     v = b.find("value")
     return b.find("period-start").get("iso-date"), v.get("currency"), Decimal(v.text.strip())
+
+
+def test_a_re_import_of_one_activity_says_no_false_duplicate(tmp_path, run_cli):
+    """Spain's three activities 009-002963/2969/2979 each give a budget of
+    9,000 EUR from 2011-01-01, same funder and purpose: three records of
+    one file, no warning.  A file of the first activity alone, its budget's
+    value-date moved, updates that entry to cite the new file while the
+    other two still cite the first: still three records (other activities),
+    not one pledge counted twice; neither import nor check warns."""
+    assert len({_budget(SPAIN, a) for a in TWINS}) == 1
+    text = SPAIN.read_text(encoding="utf-8")
+    start, end, spans = _items(text, TWINS[0], "budget")
+    a, b = spans[0]
+    act = text[start:a] + text[a:b].replace('value-date="2011-01-01"', 'value-date="2011-01-02"') \
+        + text[b:end]
+    assert act.count('value-date="2011-01-02"') == 1
+    first = text.index("<iati-activity")
+    last = text.rindex("</iati-activity>")
+    part = tmp_path / "v2" / "one-activity.xml"
+    part.parent.mkdir()
+    part.write_text(text[:first] + act + text[last:], encoding="utf-8")
+    assert _budget(part, TWINS[0]) == _budget(SPAIN, TWINS[0])
+    book = tmp_path / "led"
+    err = _import(run_cli, SPAIN, book)
+    assert "probably the same pledge" not in err
+    err = _import(run_cli, part, book)
+    assert re.search(r", 1 updated,", err) and "probably the same pledge" not in err, err
+    code, out, err = run_cli("check", book)
+    assert code == 0 and "0 error(s), 0 warning(s)" in out + err, out + err
