@@ -588,7 +588,8 @@ def _comparable(name: str, v: Any) -> Any:
     return text[5:] if name == "period" and text.startswith("over ") else text
 
 
-def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow) -> list[str]:
+def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow,
+                    same_file: Callable[[str, str], bool] | None = None) -> list[str]:
     """An imported item's ``fields`` with the rest of what the user added to
     the entry it updates (``old``; tags and notes: ``keep_user_edits``):
     the citations that are not the importer's (``data_citation``), in their
@@ -610,8 +611,13 @@ def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow) -> list[str]:
     old_cites = list(was.get("source") or ())
     own = own_citations(new_cites, old_cites)
     theirs_old = [c for c, o in zip(old_cites, own) if o]
-    same = bool(new_cites) and [_citation_key(c) for c in new_cites] == \
-        [_citation_key(c) for c in theirs_old]
+    # the same data: the same citations, of the same archived file or of a copy of
+    # it under another name (``same_file``: the same SHA-256)
+    same = bool(new_cites) and len(new_cites) == len(theirs_old) and all(
+        _citation_key(a)[1:] == _citation_key(b)[1:] and (
+            a.get("doc") == b.get("doc") or
+            same_file is not None and same_file(str(a.get("doc")), str(b.get("doc"))))
+        for a, b in zip(new_cites, theirs_old))
     if not same and kind == "fts" and new_cites and theirs_old:
         # another download of the same copy of the flow (its version and update)
         same = [c.get("locator") for c in new_cites] == [c.get("locator") for c in theirs_old] \
@@ -625,6 +631,8 @@ def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow) -> list[str]:
         fields["source"] = sources
     given_figure = _figure(fields)
     changed_figure = given_figure != (old.amount, old.currency)
+    if not changed_figure:      # the same figure: as the entry writes it ("88523.0")
+        _keep_figure(fields, was, old)
     for name in [k for k in was if k not in mine]:        # never the importer's: the user's
         fields[name] = was[name]
     if same:
@@ -768,6 +776,13 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | tuple[()] = 
         book, [rec.fields.get("id", "") for rec in records]))}
     new_docs_by_id = {d["id"]: d for d in out.documents}
     own = Wordings(*(r.notes for r in results))
+
+    def sha_of(doc_id: str) -> str:
+        d = new_docs_by_id.get(doc_id) or documents.get(doc_id)
+        return str((d.get("sha256") if isinstance(d, dict) else getattr(d, "sha256", "")) or "")
+
+    def same_file(a: str, b: str) -> bool:   # one file archived under two names
+        return bool(sha_of(a)) and sha_of(a) == sha_of(b)
     # what is said of the user's edits, by entry: only of those the import
     # writes or finds unchanged, never of a record the rules then refuse
     of_edits: dict[str, list[Problem]] = {}
@@ -783,7 +798,7 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | tuple[()] = 
                 f"entry {rec.fields.get('id', '')!r}: its notes {'; '.join(replaced_notes)!r} are replaced by "
                 "this version's (the importer writes its note first; remarks of yours "
                 "after it are kept)"), "warning"))
-        for said in keep_user_parts(rec.fields, old):
+        for said in keep_user_parts(rec.fields, old, same_file):
             edits.append(import_problem(file, rec.where, said, "warning"))
     # first reading: which records are already there, unchanged or changed
     replaced: set[str] = set()
@@ -935,7 +950,19 @@ def _as_written(text: str, fields: dict[str, Any]) -> dict[str, Any]:
         return fields
     users = {k: v for k, v in table.items()
              if k not in mine and k not in ("source", "split") and k in fields}
-    return {**fields, **users} if users else fields
+    out = {**fields, **users} if users else fields
+    # the same figure as the text writes it ("88523.0", or "13158" and its currency
+    # beside it where the fields give the phrase "13158 GBP"): no line changed for it
+    amount = table.get("amount")
+    if isinstance(amount, str) and "amount" in fields and _figure(fields) is not None and \
+            _figure(table) == _figure(fields) and \
+            (amount, table.get("currency")) != (fields["amount"], fields.get("currency")):
+        out = dict(out, amount=amount)
+        if "currency" in table:
+            out["currency"] = table["currency"]
+        else:
+            out.pop("currency", None)
+    return out
 
 
 def _replaced_citations(text: str, fields: dict[str, Any]) -> Callable[[Any], bool]:

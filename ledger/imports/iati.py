@@ -1047,6 +1047,18 @@ def _unnamed(act_id: str, locator: str) -> str | None:
     return rest if rest.startswith(("budget ", "planned disbursement ")) else None
 
 
+def _family(act_id: str, locator: str) -> str:
+    """The kind of item a locator of the activity names ("transaction",
+    "budget", "planned disbursement"; "" for another activity's): the
+    items whose ids count positions together."""
+    head = f"activity {act_id}, "
+    if not locator.startswith(head):
+        return ""
+    rest = locator[len(head):]
+    return next((k for k in ("transaction", "budget", "planned disbursement")
+                 if rest.startswith(k + " ")), "")
+
+
 def _kind_tag(tags) -> str:
     """The tag naming an item's type or status (iati-type-D,
     iati-budget-status-1...): the importer's first after "iati"."""
@@ -1070,7 +1082,8 @@ class _Unnamed:
     number, on the same date (it changed the figure), each where one record
     and one entry give it; then by position (an entry whose id the record's
     position gives, if no other record took it, of the same type or status,
-    as older versions paired them)."""
+    as older versions paired them), only while the file gives as many items
+    of the kind as the ledger holds, those withdrawn aside."""
 
     def __init__(self, act_id: str, held: list[Held], records: list[Record]):
         self.act_id, self.records = act_id, records
@@ -1083,6 +1096,19 @@ class _Unnamed:
             else:
                 self.items.append((r, where))
         named_ids = {r.fields["id"] for r in self.named}
+        # how many items of each kind the file gives and the ledger holds (but
+        # those withdrawn): where they differ, one was removed or added, and a
+        # position names another item than it did
+        counts: dict[str, int] = {}
+        for r in records:
+            fam = _family(act_id, r.fields["source"][0]["locator"])
+            counts[fam] = counts.get(fam, 0) + 1
+        for e in held:
+            cite = _own_cite(e.sources)
+            if cite is not None and f"{NOT_COUNTED}-withdrawn" not in e.tags:
+                fam = _family(act_id, cite.locator)
+                counts[fam] = counts.get(fam, 0) - 1
+        self.by_position = {fam for fam, n in counts.items() if n == 0}
         self.held: list[tuple[Held, str]] = []
         self.quote: dict[str, str] = {}       # entry id -> the quote of its own citation
         for e in held:
@@ -1173,12 +1199,18 @@ class _Unnamed:
         pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[0],
                            r.fields["date"]),
              lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[0], e.date), True)
-        # by position, as older versions paired every item: of the same type or status
+        # by position, as older versions paired every item: of the same type or
+        # status, and only while the file gives as many items of its kind as the
+        # ledger holds; else the position is another item's (one was removed or
+        # added before it), and the item is a new entry (a fresh id)
         free = {e.id: _kind_tag(e.tags) for e, _ in self.held
                 if e.id not in taken and e.id not in self.claimed}
         for k in left:
-            r = self.items[k][0]
+            r, where = self.items[k]
             own = r.fields["id"]
+            if _family(self.act_id, f"activity {self.act_id}, {where}") not in \
+                    self.by_position:
+                continue
             if free.get(own, None) == _kind_tag(r.fields["tags"]):
                 self.paired[k] = own
                 taken.add(own)

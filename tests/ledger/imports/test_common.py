@@ -203,7 +203,7 @@ def test_a_reimport_with_updates_makes_no_entry(tmp_path, run_cli, monkeypatch):
     assert '"wash"' in entry
     at = text.index(f'id = "{gone}"\n')
     entry = text[at:text.index("[[entry]]", at)]
-    assert '"not-counted-withdrawn"' in entry and 'amount = "33792 GBP"' in entry
+    assert '"not-counted-withdrawn"' in entry and 'amount = "33792"\ncurrency = "GBP"\n' in entry
 
 
 def _fts_flow(fid: str, version: int, usd: int, recipient: str = "Partner") -> dict:
