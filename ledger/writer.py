@@ -42,9 +42,9 @@ def entry_table(entry: Entry | Mapping[str, Any]) -> dict[str, Any]:
         raw = entry
     else:
         raw = _entry_fields(entry)
-    out = {k: raw[k] for k in ENTRY_ORDER if k in raw and raw[k] not in (None, "", [], ())}
+    out = {k: raw[k] for k in ENTRY_ORDER if k in raw and raw[k] not in _EMPTY}
     for k in raw:          # unknown fields are kept, so the reader reports them
-        if k not in _KNOWN and raw[k] not in (None, "", [], ()):
+        if k not in _KNOWN and raw[k] not in _EMPTY:
             out[k] = raw[k]
     return out
 
@@ -96,6 +96,10 @@ def document_table(doc: Document | Mapping[str, Any]) -> dict[str, Any]:
     return {k: raw[k] for k in DOCUMENT_ORDER if raw.get(k) not in (None, "")}
 
 
+_AS_IS = frozenset((str, list, dt.date))     # nearly every value: ``_value`` keeps it
+_EMPTY: tuple[Any, ...] = (None, "", [], ())     # a field left out (``entry_table``)
+
+
 def _value(v: Any):
     t = type(v)
     if t is str or t is list or t is dt.date:     # nearly every value: as it is
@@ -133,10 +137,12 @@ def render(entries: Iterable[Entry | Mapping[str, Any]] = (),
                      + newline)
     parts += [render_document(d, newline) for d in documents]
     for e in entries:
-        t = entry_table(e)
-        parts.append(render_entry({k: _value(v) if k not in ("split", "source") else
-                                   [{sk: _value(sv) for sk, sv in x.items()} for x in v]
-                                   for k, v in t.items()}, newline=newline))
+        # ``entry_table``'s fields in one pass: render_entry puts them in order
+        raw = e if isinstance(e, Mapping) else _entry_fields(e)
+        parts.append(render_entry({k: (v if type(v) in _AS_IS else _value(v)) if k not in SUBTABLES
+                                   else [{sk: sv if type(sv) in _AS_IS else _value(sv)
+                                          for sk, sv in x.items()} for x in v]
+                                   for k, v in raw.items() if v not in _EMPTY}, newline=newline))
     return newline.join(parts)
 
 

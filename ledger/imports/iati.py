@@ -21,7 +21,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ledger.errors import LedgerError
 from ledger.imports.common import (SHARE_NOTES, Problem, ReadResult, Record, Wordings, account_part,
@@ -93,6 +93,7 @@ _ZERO = Decimal(0)
 _slug = functools.lru_cache(maxsize=4096)(slug)
 # the same organisations, sectors and places name the accounts of every activity
 _account = functools.lru_cache(maxsize=8192)(account_part)
+_currency_digits = functools.lru_cache(maxsize=1024)(currency_digits)   # babel's look-up
 
 
 def _tag(el) -> str:
@@ -118,6 +119,14 @@ def _first_kids(el) -> dict:
         if type(t) is str:     # not an entity reference
             out.setdefault(t[t.rfind("}") + 1:], c)
     return out
+
+
+def _each_org(reporting: list, participating: list, transactions: list) -> Iterator:
+    """An activity's organisations in the order ``_Activity.org_name`` reads them."""
+    yield from reporting
+    yield from participating
+    for t in transactions:
+        yield from (o for o in (_kid(t, "provider-org"), _kid(t, "receiver-org")) if o is not None)
 
 
 def _text(el) -> str:
@@ -195,8 +204,11 @@ class _Activity:
         self.id = " ".join((ident.text or "").split()) if ident is not None else ""
         self.line = el.sourceline or 0
         self.currency = (el.get("default-currency") or "").strip().upper()
-        self._org_names: dict[str, str] | None = None
+        self._org_names: dict[str, str] = {}     # ``org_name``'s, read so far
+        self._orgs: Iterator | None = None       # the organisations ``org_name`` has yet to read
         self._activity_purposes: tuple | None = None     # the activity's own purposes, read once
+        # the file's purposes read so far (``_purposes``): one per read, as ``names`` is
+        self.memo: dict[tuple, tuple] = names.setdefault("_purposes", {})
 
     # the activity's own funder and reporter: read when an item names no provider
     @functools.cached_property
@@ -212,7 +224,8 @@ class _Activity:
 
     def of(self, name: str) -> list:
         """The activity's children of this local name, in order (``_kids``)."""
-        _collected(name)
+        if name not in _ACTIVITY_KIDS:     # ``_collected``, without a call each time
+            _collected(name)
         return self.kids.get(name, [])
 
     def kid(self, name: str):
@@ -221,22 +234,26 @@ class _Activity:
         got = self.kids.get(name)
         return got[0] if got else None
 
-    @property
-    def org_names(self) -> dict[str, str]:
-        """ref -> a name the activity gives it (read when a ref comes without a name)."""
-        if self._org_names is None:
-            names: dict[str, str] = {}
-            orgs = [*self.of("reporting-org"), *self.of("participating-org")]
-            orgs += [o for t in self.of("transaction")
-                     for o in (_kid(t, "provider-org"), _kid(t, "receiver-org")) if o is not None]
-            for o in orgs:
-                ref = o.get("ref", "").strip()
-                if ref and ref not in names:
-                    text = _text(o)
-                    if text:
-                        names[ref] = text
-            self._org_names = names
-        return self._org_names
+    def org_name(self, ref: str) -> str:
+        """A name the activity gives ``ref`` ('' for none): the first of its
+        reporting-org, participating-orgs, then its transactions' provider-
+        and receiver-orgs that names it, read only as far as needed (read
+        when a ref comes without a name)."""
+        names = self._org_names
+        if not ref or ref in names:
+            return names.get(ref, "")
+        if self._orgs is None:    # not a method's generator: no cycle through ``self``
+            self._orgs = _each_org(self.of("reporting-org"), self.of("participating-org"),
+                                   self.of("transaction"))
+        for o in self._orgs:
+            r = o.get("ref", "").strip()
+            if r and r not in names:
+                text = _text(o)
+                if text:
+                    names[r] = text
+                    if r == ref:
+                        return text
+        return ""
 
     # -------------------------------------------------------- accounts
     def org(self, ref: str, name: str) -> str:
@@ -245,9 +262,9 @@ class _Activity:
             return orgs[ref]
         if name and name in orgs:
             return orgs[name]
-        if not (name or self.org_names.get(ref)):
+        if not (name or self.org_name(ref)):
             self.names["_unnamed"]["organisations"].add(ref)
-        return _account(name or self.org_names.get(ref) or ref)
+        return _account(name or self.org_name(ref) or ref)
 
     def funder(self, prov) -> tuple[str, str]:
         """(funder account, how it was found) from an item's <provider-org>
@@ -279,9 +296,27 @@ class _Activity:
         return self._purposes(el)
 
     def _purposes(self, el) -> tuple[list[tuple[str, Decimal]], list[str]]:
-        notes: list[str] = []
         secs = _kids(el, "sector") if el is not None else []
         secs = secs or self.of("sector")
+        countries = _kids(el, "recipient-country") if el is not None else []
+        regions = _kids(el, "recipient-region") if el is not None else []
+        if not (countries or regions):
+            countries, regions = self.of("recipient-country"), self.of("recipient-region")
+        # the same sectors and places (every attribute and name read below)
+        # give the same weights: most activities of a file repeat a few
+        key = (tuple((s.get("vocabulary"), s.get("code"), s.get("percentage"), _text(s))
+                     for s in secs),
+               tuple((c.get("code"), c.get("percentage"), _text(c)) for c in countries),
+               tuple((r.get("vocabulary"), r.get("code"), r.get("percentage"), _text(r))
+                     for r in regions))
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = self._weights(secs, countries, regions)
+        return list(got[0]), list(got[1])
+
+    def _weights(self, secs, countries, regions) -> tuple[list[tuple[str, Decimal]], list[str]]:
+        """``_purposes`` of these sector, country and region elements."""
+        notes: list[str] = []
         vocabs = {(s.get("vocabulary") or "").strip().lower() for s in secs}
         if len(vocabs) > 1:   # percentages add up within one vocabulary: prefer DAC
             keep = next((v for v in DAC_VOCABULARIES if v in vocabs), sorted(vocabs)[0])
@@ -298,10 +333,6 @@ class _Activity:
             if name.startswith("Sector ") and code not in self.names["sectors"]:
                 self.names["_unnamed"]["sectors"].add(code or "?")
             sector_items.append((name, _pct(s.get("percentage"))))
-        countries = _kids(el, "recipient-country") if el is not None else []
-        regions = _kids(el, "recipient-region") if el is not None else []
-        if not (countries or regions):
-            countries, regions = self.of("recipient-country"), self.of("recipient-region")
         place_items = []
         for c in countries:
             code = (c.get("code") or "").strip().upper()
@@ -1691,7 +1722,7 @@ def _alive(link: list[int], j: int) -> int:
 def _tally(tally, cur: str, parts: list[Decimal]) -> None:
     """The money an entry counts, as balance counts it: each split row at its
     currency's minor unit."""
-    digits = currency_digits(cur)
+    digits = _currency_digits(cur)
     tally["counted"][cur] = tally["counted"].get(cur, Decimal(0)) + sum(
         (Decimal(to_minor(a, digits)).scaleb(-digits) for a in parts), Decimal(0))
 
