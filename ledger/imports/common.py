@@ -810,7 +810,7 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | tuple[()] = 
     raw_rows = [([i], rec.fields) for i, rec in todo]     # read, not changed
     # an update's new entry is its row of the first reading, for its message
     warned: list[Problem] = []
-    accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {}, views=False,
+    accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {}, rows=False,
                          warned=warned, held=held)
     where = {i: rec.where for i, rec in todo}
     src_of = {}
