@@ -394,8 +394,10 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
     # what goes from each file: (entry index, citation index) or the document
     drops: dict[Path, list] = {}
     drops.setdefault(Path(doc.file), []).append(("document", doc.line))
-    for c in citing:
-        drops.setdefault(Path(c.file), []).append(("entry", c.line))
+    for c in citing:    # an entry citing it twice is edited once (all its citations of it)
+        at = drops.setdefault(Path(c.file), [])
+        if ("entry", c.line) not in at:
+            at.append(("entry", c.line))
     edits = {}
     for f, what in drops.items():
         old = read_bytes(f, what="journal file")

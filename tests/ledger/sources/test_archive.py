@@ -369,3 +369,22 @@ def test_sources_list_and_remove_read_the_citations_table(tmp_path, run_cli, mon
         doc="note", quote="£1m")
     assert (book / "b.toml").read_text("utf-8") == entry.format(id="gate")
 
+
+def test_sources_remove_takes_out_a_document_an_entry_cites_twice(tmp_path, run_cli):
+    """``--force`` removes both citations of an entry citing the document
+    twice (its entry edited once: twice, the edit was refused as unsafe),
+    each said in the entry's order; the entry's other citation kept."""
+    book, entry, cite = _two_files(tmp_path, run_cli, [
+        ("harbour", "£12 million"), ("note", "£1m"), ("harbour", "three years")])
+    code, _, err = run_cli("sources", "remove", "harbour", "--ledger", book)
+    assert code == 1 and "cited by 3 citation(s) of entries gate, wall;" in err, err
+    code, _, err = run_cli("sources", "remove", "harbour", "--ledger", book, "--force")
+    assert code == 0, err
+    assert [ln for ln in err.splitlines() if "citation" in ln] == [
+        "ledger-tool: sources: removed entry 'wall''s citation '£12 million'",
+        "ledger-tool: sources: removed entry 'wall''s citation 'three years'",
+        "ledger-tool: sources: removed entry 'gate''s citation 'harbour wall'"]
+    assert (book / "a.toml").read_text("utf-8") == entry.format(id="wall") + cite.format(
+        doc="note", quote="£1m")
+    assert (book / "b.toml").read_text("utf-8") == entry.format(id="gate")
+    assert run_cli("check", book)[0] == 0
