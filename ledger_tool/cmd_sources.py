@@ -115,7 +115,7 @@ def run_list(args: argparse.Namespace) -> int:
         except LedgerError:
             own = None
         archive = Archive(own) if own is not None and own.is_dir() else None
-    rows = document_rows(book.documents, book.entries, archive)
+    rows = document_rows(book, archive)
     if not rows:
         print(f"ledger-tool: sources: {args.ledger} records no documents", file=sys.stderr)
         return 0

@@ -59,8 +59,7 @@ def checked(results: list[ReadResult], documents: list[str], claimed: list[str] 
     if claimed is not None:
         claimed.extend(str(rec.fields["id"]) for _, rec in recs if rec.fields.get("id"))
     got = check_records([rec.fields for _, rec in recs],
-                        range(1, len(recs) + 1), name="import", documents=documents,
-                        views=False)
+                        range(1, len(recs) + 1), name="import", documents=documents)
     table = bulk_table(got, [f"{r.file}: {rec.where}" if rec.where else r.file
                              for r, rec in recs])
     problems = [import_problem(recs[k][0].file, recs[k][1].where, msg)

@@ -29,7 +29,8 @@ import os
 import shutil
 from ledger.atomic import atomic_file
 from ledger.imports.table import _validate, record_warning, slug
-from ledger.phrases.money import MoneyError, currency_digits, parse_amount, plain_decimal
+from ledger.minor import plain_decimal
+from ledger.phrases.money import MoneyError, currency_digits, parse_amount
 from ledger.imports.rows import EntryRow, check_records, entry_rows
 from ledger.safe_io import UnsafeFile, confine, load_toml, open_checked, read_bytes
 from ledger.writer import entry_table
@@ -288,15 +289,11 @@ def percentages(items: list[tuple[str, Decimal | None]], what: str):
         weights += [(k, rest / len(missing)) for k in missing]
         total = sum((w for _, w in weights), Decimal(0))
     if total != 100 and total > 0:
-        note = (note + "; " if note else "") + _SCALED(what=what, total=_plain(total))
+        note = (note + "; " if note else "") + _SCALED(what=what, total=plain_decimal(total))
     if odd:
         note = "; ".join([_PERCENT_UNUSED(what=what, item=k, why=why) for k, why in odd]
                          + ([note] if note else []))
     return weights, note
-
-
-def _plain(d: Decimal) -> str:
-    return plain_decimal(d)
 
 
 # ------------------------------------------------------------------ files
@@ -825,7 +822,7 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | tuple[()] = 
     raw_rows = [([i], rec.fields) for i, rec in todo]     # read, not changed
     # an update's new entry is its row of the first reading, for its message
     warned: list[Problem] = []
-    accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {}, views=False,
+    accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {}, rows=False,
                          warned=warned, held=held)
     where = {i: rec.where for i, rec in todo}
     src_of = {}

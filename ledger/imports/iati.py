@@ -28,8 +28,8 @@ from ledger.imports.common import (SHARE_NOTES, Problem, ReadResult, Record, Wor
                                 country_name, import_problem, open_data, percentages, shares,
                                 source_document, withdrawn)
 from ledger.imports.table import slug
-from ledger.minor import to_minor
-from ledger.phrases.money import currency_digits, known_currencies, plain_decimal
+from ledger.minor import plain_decimal, to_minor
+from ledger.phrases.money import currency_digits, known_currencies
 from ledger.limits import magnitude_problem
 from ledger.safe_io import UnsafeFile, check_file, confine, open_checked
 from ledger.book import Book
@@ -899,7 +899,7 @@ def _summary(tally) -> str:
     """The file's count-once line: which rule counted how many activities,
     and the total counted per currency."""
     rules = ", ".join(f"{n} by {rule}" for rule, n in tally["rules"].items())
-    money = ", ".join(f"{_plain(v)} {c}" for c, v in sorted(tally["counted"].items()))
+    money = ", ".join(f"{plain_decimal(v)} {c}" for c, v in sorted(tally["counted"].items()))
     return (f"counted once per activity (docs/interop.md, Counting once): {rules}; counted "
             f"{money}; {tally['linked']} item(s) linked to what counts them, measured but not "
             f"added")
@@ -1491,7 +1491,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         if it.get("counts"):
             _tally(tally, it["cur"], [a for _, a in parts] or [it["net"]])
         f = {"id": it["id"], "date": _as_date(it["date"]), "funder": it["funder"],
-             "amount": _plain(it["net"]), "currency": it["cur"], "status": it["status"],
+             "amount": plain_decimal(it["net"]), "currency": it["cur"], "status": it["status"],
              "tags": ["iati", it["tag"]], "notes": "; ".join(it["notes"] + pnotes)}
         if it.get("recipient"):    # an empty field left out, as the journal leaves it
             f["recipient"] = it["recipient"]
@@ -1500,7 +1500,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         if it.get("value_date"):   # IATI's value-date: the date of the exchange rate
             f["value_date"] = _as_date(it["value_date"])
         if len(parts) > 1:
-            f["split"] = [{"purpose": p, "amount": _plain(a)} for p, a in parts]
+            f["split"] = [{"purpose": p, "amount": plain_decimal(a)} for p, a in parts]
         else:
             f["purpose"] = parts[0][0] if parts else "Unspecified sector:Unspecified place"
         if it.get("link"):
@@ -1543,10 +1543,6 @@ def _budget_code(el, attr: str, codes: dict, listed: str, where, problems, file)
 
 def _as_date(text: str):
     return dt.date.fromisoformat(text)
-
-
-def _plain(d: Decimal) -> str:
-    return plain_decimal(d)
 
 
 def _period_item(act, el, where, problems, eid, what):
@@ -1656,17 +1652,19 @@ def _net(group: list[dict], problems, file) -> None:
                     break
                 j = _alive(link, j + step)
         said = f"netted into {', '.join(into)}" if into else "no positive value to net it into"
-        extra = (f"; {_plain(left)} {n['cur']} more than the values it reverses: the stage "
+        extra = (f"; {plain_decimal(left)} {n['cur']} more than the values it reverses: the stage "
                  f"nets to zero" if left else "")
-        problems.append(import_problem(file, n["where"], f"negative value {_plain(n['amount'])} "
-                                                  f"{n['cur']}: a reversal, {said}{extra}", "skip"))
+        problems.append(import_problem(file, n["where"],
+                                       f"negative value {plain_decimal(n['amount'])} "
+                                       f"{n['cur']}: a reversal, {said}{extra}", "skip"))
     for p in pos:
         gone = ", ".join(n["label"] for n in p["netted"])
         if p["netted"] and not p["net"]:
             problems.append(import_problem(file, p["where"], f"cancelled by the reversal(s) {gone}: nets "
                                                       f"to zero, nothing to record", "skip"))
         elif p["netted"]:
-            p["notes"].append(_NET(gone=gone, reported=_plain(p["amount"]), net=_plain(p["net"])))
+            p["notes"].append(_NET(gone=gone, reported=plain_decimal(p["amount"]),
+                                   net=plain_decimal(p["net"])))
 
 
 class _FirstFit:

@@ -15,9 +15,9 @@ out with its problems (each with the ``field`` at fault, at the record's
 line: a record has no lines of its keys; a split part's at the part's line
 when the importer gives one, a spreadsheet's row), and the rest is checked again,
 until nothing more is refused (leaving one out can break another's link).
-The accepted records' ``Entry`` objects are views of the checked rows
-(``ledger.book.Book.from_frame``), not read again; an import that compares
-them with the ledger's takes both as rows (``EntryRow``), no ``Entry`` made.
+The accepted records are given as ``EntryRow``s made from their checked
+rows (``ledger.book.Book.from_frame``), not read again; an import compares
+them with the ledger's entries as rows too: no ``Entry`` is made.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 from ledger.book import Book, _dates, _entry_values, _missing, _where_parts
 from ledger.imports.identity import figure_key, recorded
 from ledger.memory import gc_paused
-from ledger.model import (LINK_KINDS, ONCE, Citation, Entry, Link, Money, Period, Problem, Split,
+from ledger.model import (LINK_KINDS, ONCE, Citation, Link, Money, Period, Problem, Split,
                           length_in_words)
 from ledger.phrases.money import plain_decimal
 from ledger.read.journal_columns import WORDED_HERE, Records, _rank, read_records
@@ -432,9 +432,8 @@ def _strings(column) -> list:
 @dataclass
 class Checked:
     """What the rules made of an import's records: the accepted ones with
-    their entries and warnings, the refused ones with their errors."""
+    their rows and warnings, the refused ones with their errors."""
     accepted: list[int] = field(default_factory=list)                # records, in order
-    entries: dict[int, Entry] = field(default_factory=dict)          # record -> its entry
     rows: dict[int, EntryRow] = field(default_factory=dict)          # record -> its row
     problems: dict[int, list[Problem]] = field(default_factory=dict)  # record -> its errors
     warnings: dict[int, list[Problem]] = field(default_factory=dict)  # accepted -> warnings
@@ -447,7 +446,7 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
                   ledger: Book | tuple[()] | LedgerEntries = (),
                   documents: Iterable[str] = (),
                   refuse: Callable[[dict[int, tuple]], dict[int, Problem]] | None = None,
-                  across: bool = True, views: bool = True, rows: bool = False,
+                  across: bool = True, rows: bool = False,
                   part_lines: Sequence[Sequence[int]] | None = None) -> Checked:
     """Check the records ``tables`` (journal fields; record ``k`` at line
     ``lines[k]`` of the input ``name``: a spreadsheet row, an item's
@@ -460,20 +459,20 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
     record's.
     ``refuse``: the importer's own refusals, given the figures the rules
     accept (record -> ``identity.figure_key``, in order): record -> its
-    problem.  ``views``: make the accepted records' ``Entry`` objects;
-    ``rows``: their rows (``EntryRow``) instead.  ``across``:
+    problem.  ``rows``: make the accepted records' rows (``EntryRow``,
+    ``Checked.rows``).  ``across``:
     False to refuse a record only for its own fields, not for the rules
-    between entries (an entry's view, whatever it links to)."""
+    between entries (an entry's row, whatever it links to)."""
     if not tables:
         return Checked()
     docs = set(documents)
     lines = list(lines)
     with gc_paused():   # many small objects, none cyclic
         return _checked(tables, lines, name, ledger_entries(ledger), docs, refuse, across,
-                        views and not rows, rows, part_lines)
+                        rows, part_lines)
 
 
-def _checked(tables, lines, name, ledger, docs, refuse, across, views, as_rows,
+def _checked(tables, lines, name, ledger, docs, refuse, across, as_rows,
              part_lines) -> Checked:
     """``check_records`` (the collector paused)."""
     import numpy as np
@@ -508,7 +507,7 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, as_rows,
         old = of[sub.part_layout()[0]]   # each row of the checked frame's entry in ``raw``
         kept: list = []
         conversions: list = []   # the rules' reading of each entry's (``check_raw``)
-        frame, found = check_raw(sub, docs, kept=kept, with_frame=views or as_rows,
+        frame, found = check_raw(sub, docs, kept=kept, with_frame=as_rows,
                                  restated=conversions)
         refused: dict[int, list[Problem]] = {}
         for p in found:
@@ -534,10 +533,8 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, as_rows,
                 out.warnings = _warnings(found, at_line, set(accepted), lines)
                 out.restated = conversions[0].take(pa.array(np.searchsorted(
                     of, np.asarray(accepted, dtype=np.int64) + m)))
-                if views:
-                    out.entries = _views(got, frame, kept[0], old, accepted, m).entries
-                elif as_rows:
-                    out.rows = _views(got, frame, kept[0], old, accepted, m).rows
+                if as_rows:
+                    out.rows = _rows(got, frame, kept[0], old, accepted, m)
                 break
         for k, ps in refused.items():
             # an entry's own problems, in the order the journal words them; those
@@ -713,25 +710,11 @@ def _figures(got: Records, entries: list[int], records: list[int],
             for j, (k, ps, f) in enumerate(zip(records, parts, fields))}
 
 
-class _Views(NamedTuple):
-    """The accepted records' Book (``book``, its entries in their order)."""
-    book: Book
-    accepted: list[int]
-
-    @property
-    def entries(self) -> dict[int, Entry]:
-        return dict(zip(self.accepted, self.book.entries))
-
-    @property
-    def rows(self) -> dict[int, EntryRow]:
-        return dict(zip(self.accepted, entry_rows(self.book)))
-
-
-def _views(got: Records, frame, keep, old, accepted: list[int], m: int) -> _Views:
-    """The accepted records' entries (record -> entry, in order: ``Entry``
-    views or rows) of their checked rows (``keep``: the rows of the checked
-    form kept in ``frame``, None for all; ``old``: each row's entry in
-    ``got``)."""
+def _rows(got: Records, frame, keep, old, accepted: list[int], m: int) -> dict[int, EntryRow]:
+    """The accepted records' rows (record -> its ``EntryRow``, in order) of
+    their checked rows (``keep``: the rows of the checked form kept in
+    ``frame``, None for all; ``old``: each row's entry in ``got``), through
+    the Book of them (its tables; no ``Entry`` made)."""
     import numpy as np
 
     pos = np.asarray(accepted, dtype=np.int64) + m
@@ -739,4 +722,4 @@ def _views(got: Records, frame, keep, old, accepted: list[int], m: int) -> _View
     rows = frame[mine[keep] if keep is not None else mine].reset_index(drop=True)
     sel = np.zeros(len(got.table), bool)
     sel[pos] = True
-    return _Views(Book.from_frame(rows, got.extras(sel)), accepted)
+    return dict(zip(accepted, entry_rows(Book.from_frame(rows, got.extras(sel)))))

@@ -22,7 +22,7 @@ from typing import Any
 
 from ledger.book import Book
 from ledger.errors import LedgerError
-from ledger.model import FISCAL_YEAR, LINK_KINDS, ROW, Document, Entry, Problem, is_slug, said
+from ledger.model import FISCAL_YEAR, LINK_KINDS, ROW, Document, Problem, is_slug, said
 from ledger.phrases.period import PeriodError, parse_period
 from ledger.read.table import PERIOD_COLUMNS, bulk_periods
 from ledger.rules.options import OptionError, fiscal_start
@@ -35,7 +35,7 @@ import zipfile
 from ledger.imports.cells import GUARD_TO_DROP, cell_citations
 from ledger.imports.identity import Figures, Same, duplicate_message, more_rows_message, same_figures
 from ledger.imports.problem import import_problem
-from ledger.imports.rows import check_records, ledger_entries
+from ledger.imports.rows import EntryRow, check_records, ledger_entries
 from ledger.limits import MAX_CELLS, MAX_COLUMNS, NumberError, bounded_number
 from ledger.phrases.money import (COMMA, POINT, MoneyError, contrary_number, decided_note,
                                   decimal_mark, parse_amount, phrase_numbers, read_number, with_point)
@@ -116,7 +116,7 @@ def reject_line(r: Problem, name: str, entry: str = "") -> str:
 @dataclass
 class ImportResult:
     source: str
-    entries: list[Entry]                       # accepted, as read back from `text`
+    entries: list[EntryRow]                    # accepted, as their checked rows
     documents: list[dict[str, Any]]            # new [[document]] tables
     text: str                                  # the TOML to write (documents + entries)
     rejects: list[Problem]
@@ -912,7 +912,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                  held: dict[str, tuple[str, int]] | None = None,
                  fiscal_year_start: str | None = None) -> ImportResult:
     """Turn a spreadsheet into journal entries, checked against the existing
-    ``entries`` (a Book, or ``Entry`` objects) and ``documents`` of the
+    ``entries`` (a Book, () for none) and ``documents`` of the
     ledger they are imported into; ``held``: the ids of its entries
     ``check`` refuses (``rows.refused_ids``), not theirs to take either.
     ``fiscal_year_start``: that ledger's (MM-DD; None for a new one): a row
@@ -1680,7 +1680,7 @@ def _same_number(a: str, b: str) -> bool:
         return True
 
 
-def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True,
+def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, rows=True,
               warned: list[Problem] | None = None, apart: dict[str, list[int]] | None = None,
               part_rows: dict[int, list[int]] | None = None,
               held: dict[str, tuple[str, int]] | None = None, given: set[str] | None = None,
@@ -1691,7 +1691,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     field at fault (the problem's ``field``, or its code for problems
     between entries).  A row whose id is in the ledger, or repeating one of
     its figures, is refused too.  Returns (table, entry) of each accepted
-    row (the entry: a view of its checked rows; None unless ``views``);
+    row (the entry: its checked rows' ``EntryRow``; None unless ``rows``);
     the accepted rows' warnings go to ``warned`` (at the row's first line).
     ``apart``: id -> its rows, of the ids whose rows are not next to each
     other; what the rules say of that (a duplicate id, a split that does
@@ -1765,7 +1765,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     part_rows = part_rows or {}
     got = check_records([t for _, t in todo], [rs[0] for rs, _ in todo], name=name,
                         ledger=ledger, documents={*documents, *new_docs}, refuse=twins,
-                        views=views, part_lines=[part_rows.get(rs[0], []) for rs, _ in todo])
+                        rows=rows, part_lines=[part_rows.get(rs[0], []) for rs, _ in todo])
     apart = apart or {}
     # what the rules say of the entries of an id apart, said on each of them
     why_apart: dict[str, list[str]] = {}
@@ -1800,7 +1800,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
                       if k not in kept_apart)
         warned.extend(p for k, p in sorted(beside.items()) if k in got.accepted
                       and k not in kept_apart)
-    return [(todo[k][1], got.entries.get(k)) for k in got.accepted if k not in kept_apart]
+    return [(todo[k][1], got.rows.get(k)) for k in got.accepted if k not in kept_apart]
 
 
 # the field a problem without one is about, by its code (ledger.rules)

@@ -27,10 +27,12 @@ import hashlib
 import os
 import re
 import tomllib
+from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
 from ledger.atomic import open_folder, real_path, unlink_at, write_atomic, write_atomic_at
+from ledger.book import Book, _where_parts
 from ledger.edit import checked_edit, remove_tables, table_spans, write_edits, writing
 from ledger.errors import LedgerError
 from ledger.model import is_slug
@@ -378,11 +380,11 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
     if doc is None:
         known = ", ".join(sorted(journal.documents)[:8]) or "none recorded"
         raise LedgerError(f"{root}: no document {doc_id!r} (documents: {known})")
-    citing = [(e, c) for e in journal.entries for c in e.sources if c.doc == doc_id]
+    citing = _citations_of(journal, doc_id)
     if citing and not force:
-        ids = ", ".join(sorted({e.id for e, _ in citing}))
+        ids = ", ".join(sorted({c.entry for c in citing}))
         raise LedgerError(f"document {doc_id!r} is cited by {len(citing)} citation(s) of "
-                          f"entr{'y' if len({e.id for e, _ in citing}) == 1 else 'ies'} {ids}; "
+                          f"entr{'y' if len({c.entry for c in citing}) == 1 else 'ies'} {ids}; "
                           "nothing removed (--force removes those citations too)")
     if doc.notes.startswith(KEEPS_ZEROS) and not force:
         raise LedgerError(f"document {doc_id!r} keeps an FTS download's copies of 0 "
@@ -392,8 +394,10 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
     # what goes from each file: (entry index, citation index) or the document
     drops: dict[Path, list] = {}
     drops.setdefault(Path(doc.file), []).append(("document", doc.line))
-    for e, _ in citing:
-        drops.setdefault(Path(e.file), []).append(("entry", e.line))
+    for c in citing:    # an entry citing it twice is edited once (all its citations of it)
+        at = drops.setdefault(Path(c.file), [])
+        if ("entry", c.line) not in at:
+            at.append(("entry", c.line))
     edits = {}
     for f, what in drops.items():
         old = read_bytes(f, what="journal file")
@@ -463,7 +467,33 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
     if not dry_run:
         for p in files:
             p.unlink(missing_ok=True)
-    return Removed(doc, tuple(files), tuple((e.id, c.quote) for e, c in citing))
+    return Removed(doc, tuple(files), tuple((c.entry, c.quote) for c in citing))
+
+
+class _Cited(NamedTuple):
+    """A citation of a document: its entry's id, file and line, its quote."""
+    entry: str
+    file: str
+    line: int
+    quote: str
+
+
+def _citations_of(book: Book, doc_id: str) -> list[_Cited]:
+    """The citations of ``doc_id`` in ``book``, entry by entry and each
+    entry's in its order (as its ``Entry`` would list them), read from the
+    Book's tables: no ``Entry`` made."""
+    t = book.tables
+    c = t.citations
+    found = sorted(((e, q) for e, d, q in zip(c["entry"].tolist(), c["doc"].astype(object).tolist(),
+                                              c["quote"].astype(object).tolist())
+                    if str(d) == doc_id), key=lambda x: x[0])   # stable: each entry's in order
+    ids, where = t.entries["id"], t.entries["where"]
+    out = []
+    for e, q in found:
+        eid = str(ids.iloc[e])
+        file, line = _where_parts(str(where.iloc[e] or ""), eid)
+        out.append(_Cited(eid, file, line, str(q or "")))
+    return out
 _INLINE_SOURCE = re.compile(r"^[ \t]*source[ \t]*[=.]", re.M)
 
 
@@ -587,15 +617,13 @@ def _toml_check(text: str, out: Path) -> None:
         raise LedgerError(f"{out}: adding the document would make invalid TOML ({err})") from None
 
 
-def document_rows(documents, entries=(), archive: Archive | None = None) -> list[dict]:
-    """One row per declared document: metadata, how many citations use it,
-    and (with an archive) whether its file is there and unchanged."""
-    cites: dict[str, int] = {}
-    for e in entries:
-        for c in e.sources:
-            cites[c.doc] = cites.get(c.doc, 0) + 1
+def document_rows(book: Book, archive: Archive | None = None) -> list[dict]:
+    """One row per document ``book`` declares: metadata, how many of its
+    citations use it (its citations table's: no ``Entry`` made), and (with
+    an archive) whether its file is there and unchanged."""
+    cites = Counter(str(d) for d in book.tables.citations["doc"].astype(object).tolist())
     rows = []
-    for d in sorted(documents.values(), key=lambda d: (d.published or dt.date.min, d.id)):
+    for d in sorted(book.documents.values(), key=lambda d: (d.published or dt.date.min, d.id)):
         row = {"id": d.id, "published": d.published, "publisher": d.publisher,
                "title": d.title, "path": d.path, "citations": cites.get(d.id, 0),
                "sha256": d.sha256[:12]}

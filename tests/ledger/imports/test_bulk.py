@@ -178,7 +178,7 @@ def test_batches_in_worker_processes_give_the_same_dataset(tmp_path, run_cli, mo
 
 
 def test_the_rules_without_the_frame_refuse_what_they_refuse_with_it():
-    """An import's records checked without the base frame (``views=False``:
+    """An import's records checked without the base frame (``rows=False``:
     ``check_raw(..., with_frame=False)``, as the journal and dataset imports
     check them) are accepted and refused exactly as with it: the same
     records, the same problems, word for word."""
@@ -191,8 +191,8 @@ def test_the_rules_without_the_frame_refuse_what_they_refuse_with_it():
     records[5] = {**records[5], "source": [{"doc": "not-a-document", "locator": "x"}]}
     docs = [got.document["id"]]
     lines = range(1, len(records) + 1)
-    with_frame = check_records(records, lines, name="import", documents=docs, views=True)
-    without = check_records(records, lines, name="import", documents=docs, views=False)
+    with_frame = check_records(records, lines, name="import", documents=docs, rows=True)
+    without = check_records(records, lines, name="import", documents=docs, rows=False)
     assert without.accepted == with_frame.accepted
     assert len(without.accepted) == len(records) - len(without.problems)
     said = {k: [(p.line, p.entry_id, p.message, p.code) for p in ps]
@@ -200,7 +200,7 @@ def test_the_rules_without_the_frame_refuse_what_they_refuse_with_it():
     assert said == {k: [(p.line, p.entry_id, p.message, p.code) for p in ps]
                     for k, ps in with_frame.problems.items()}
     assert {1, 4, 5} <= set(said) and (2 in said or 3 in said)
-    assert with_frame.entries and not without.entries
+    assert with_frame.rows and not without.rows
 
 
 def test_the_same_file_twice_in_two_batches_is_read_once(tmp_path, run_cli, monkeypatch):

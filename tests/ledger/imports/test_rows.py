@@ -1,7 +1,7 @@
 """Imported records as the raw form, checked by check_raw (ledger/imports/rows.py):
 each refused record with its problems and the field at fault, the accepted
-ones' entries as views of the checked rows, equal to what the journal written
-from them reads back as."""
+ones' rows (``EntryRow``) made from the checked rows, equal to what the
+journal written from them reads back as."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +10,7 @@ import datetime as dt
 import ledger
 from ledger.book import Book
 from ledger.imports.common import Record, ReadResult, finish
-from ledger.imports.rows import bulk_table, check_records
+from ledger.imports.rows import bulk_table, check_records, entry_rows
 from ledger.imports.table import import_table
 from ledger.model import Document
 from ledger.rules import rows as rr
@@ -27,7 +27,7 @@ def _rec(eid: str, **more) -> dict:
 
 def _check(tables, **kw):
     return check_records(tables, list(range(2, len(tables) + 2)), name="in.csv",
-                         documents={"doc-1"}, **kw)
+                         documents={"doc-1"}, **{"rows": True, **kw})
 
 
 def test_each_refused_record_names_the_field_at_fault():
@@ -58,7 +58,7 @@ def test_a_period_against_the_amount_phrase_is_refused_as_in_a_journal():
          "period 'over 3 years' contradicts the amount phrase ('per year')")]
 
 
-def test_entries_are_views_equal_to_the_journal_read_back(tmp_path):
+def test_rows_are_equal_to_the_journal_read_back(tmp_path):
     tables = [
         _rec("plain"),
         _rec("phrase", amount="£17 million", currency=None, period="over 2 years",
@@ -73,9 +73,10 @@ def test_entries_are_views_equal_to_the_journal_read_back(tmp_path):
     assert got.accepted == [0, 1, 2, 3] and not got.problems
     j = tmp_path / "j.toml"
     j.write_text('[[document]]\nid = "doc-1"\n\n' + render(tables), encoding="utf-8")
-    back = ledger.load(j).entries
-    assert [got.entries[k] for k in got.accepted] == list(back)
-    assert got.entries[1].amount_text == "£17 million"
+    back = entry_rows(ledger.load(j))
+    assert len(back) == len(got.accepted)
+    assert all(got.rows[k].same(b) for k, b in zip(got.accepted, back))
+    assert got.rows[1].amount_text == "£17 million"
 
 
 def test_splits_that_do_not_add_up_are_refused():
@@ -84,14 +85,14 @@ def test_splits_that_do_not_add_up_are_refused():
                   _rec("t", purpose="", amount="4", split=parts)])
     assert got.accepted == [1]
     assert [(p.code, p.line) for p in got.problems[0]] == [("split-sum", 2)]
-    assert [s.amount for s in got.entries[1].splits] == [2, 2]
+    assert [s.amount for s in got.rows[1].splits] == [2, 2]
 
 
 def test_one_id_in_turn_is_a_duplicate_not_a_split():
     got = _check([_rec("a", purpose="P:One"), _rec("a", purpose="P:Two", amount="5")])
     assert got.accepted == [0]
     assert [p.code for p in got.problems[1]] == ["duplicate-id"]
-    assert got.entries[0].splits == ()
+    assert got.rows[0].splits == ()
 
 
 def test_a_link_to_a_refused_record_is_refused_in_turn():
@@ -127,11 +128,13 @@ def test_imports_refuse_rows_by_the_field_at_fault(tmp_path):
     assert [e.id for e in res.entries] == ["a"]
     assert {r.line: r.column for r in res.rejects} == {3: "amount", 4: "status"}
     docs = {"doc-1": Document("doc-1")}
+    journal = tmp_path / "j.toml"     # the ledger the import wrote
+    journal.write_text(res.text, encoding="utf-8")
     done = finish([ReadResult("f.json", [Record("flow 1", _rec("f1")),
                                          Record("flow 2", _rec("a", amount="7"))], [])],
-                  name="f.json", entries=Book.from_entries(res.entries), documents=docs)
+                  name="f.json", entries=ledger.load(journal), documents=docs)
     assert [t["id"] for t in done.new] == ["f1"]
-    # a record with the id of an entry there, other content: an update, its entry a view
+    # a record with the id of an entry there, other content: an update, its entry a row
     assert [(old.amount, new.amount) for old, _, new in done.updated] == [(1_000_000, 7)]
 
 
@@ -241,7 +244,7 @@ def test_a_qualifier_is_read_against_the_amount_phrase_as_in_a_journal(tmp_path)
         assert imported == journal == [("unknown-qualifier", "qualifier",
                                         "unknown qualifier 'roughly'")]
     got = _check([_rec("a", amount="about £2m", currency=None), _rec("b", qualifier="at least")])
-    assert [got.entries[k].qualifier for k in got.accepted] == ["about", "at least"]
+    assert [got.rows[k].qualifier for k in got.accepted] == ["about", "at least"]
 
 
 def test_restated_amounts_are_read_by_check_raw_as_in_a_journal(tmp_path):
@@ -251,7 +254,7 @@ def test_restated_amounts_are_read_by_check_raw_as_in_a_journal(tmp_path):
     got = _check([_rec("r", restated=["€600,000", "$1.5m"])])
     rows = bulk_table(got, ["origin"]).to_pylist()
     assert [v for v in rows[0].values() if v and v.startswith("EUR")] == ["EUR 600000; USD 1500000"]
-    assert [(m.currency, m.amount) for m in got.entries[0].restated] == [
+    assert [(m.currency, m.amount) for m in got.rows[0].restated] == [
         ("EUR", 600_000), ("USD", 1_500_000)]
 
 
@@ -278,7 +281,7 @@ def test_a_date_and_time_is_its_day_as_in_a_journal(tmp_path):
                               value_date=dt.datetime(2016, 4, 1, 9, 30))
     assert imported == journal == []
     got = _check([_rec("r", date=dt.datetime(2016, 3, 3, 12, 0))])
-    assert got.entries[0].date == dt.date(2016, 3, 3)
+    assert got.rows[0].date == dt.date(2016, 3, 3)
 
 
 def test_a_split_value_of_another_type_is_named_as_in_a_journal(tmp_path):

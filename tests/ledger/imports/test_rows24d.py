@@ -52,7 +52,7 @@ def test_the_rules_read_every_record_as_one_row_per_entry(monkeypatch):
         return engine(raw, *a, **k)
 
     monkeypatch.setattr(rows_module, "check_raw", spy)
-    got = _check(_records(), views=False)
+    got = _check(_records())
     assert got.accepted == [0, 1, 4]
     assert sorted(got.problems) == [2, 3]
     assert seen and all(by_entry for by_entry, _, _ in seen), seen
@@ -83,7 +83,7 @@ def test_the_bulk_rows_are_the_parts_and_the_conversions_as_the_rules_read_them(
     monkeypatch.setattr(rr, "read_restated", counted)
     monkeypatch.setattr(rows_module, "read_restated", counted, raising=False)   # imported by name
     monkeypatch.setattr(rows_module, "check_raw", checking)
-    got = _check(_records(), views=False)
+    got = _check(_records())
     table = bulk_table(got, ["a", "b", "c", "d", "e"]).to_pylist()
     assert [(r["id"], r["purpose"], r["amount"]) for r in table] == [
         ("plain", "Humanitarian:Calais", "1000000"),

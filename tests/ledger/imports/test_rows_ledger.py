@@ -182,7 +182,7 @@ def test_check_records_takes_the_book_as_its_entries(book, monkeypatch):
     _no_entry_views(monkeypatch)
     for given in (book, ledger.book.Book.from_entries(entries)):
         got = check_records([record, missing], [2, 3], name="in.csv", ledger=given,
-                            documents=book.documents, views=False)
+                            documents=book.documents)
         assert got.accepted == [0]
         assert [p.message for p in got.problems[1]] == ["disburses names a missing entry 'l9'"]
 

@@ -699,3 +699,36 @@ def test_rejected_rows_are_counted_once_in_both_summaries(tmp_path, run_cli):
     _, _, err = run_cli("import", src, "--to", tmp_path / "d.parquet")
     assert ", 2 rejected, " in err, err
     assert len(_rejects(tmp_path / "d.parquet" / "_rejects.csv")) == 3    # every reason kept
+
+
+def test_a_spreadsheet_import_makes_no_entry(tmp_path, run_cli, example_ledger, monkeypatch):
+    """A spreadsheet import checks its rows and hands the accepted ones on
+    as rows of their checked tables (``rows.EntryRow``): no ``Entry`` is
+    made from the start of the command (issue 24), into a ledger (a split
+    entry over two rows, a citation of a new document, a row refused) or a
+    dataset.  What it writes is what the rows say."""
+    from ledger.model import Entry
+
+    book = tmp_path / "calais"
+    shutil.copytree(example_ledger, book)
+    rows = [["s1", "2019-03-01", "UK:F", "Shelter", "10", "GBP", "https://example.org/a", "10"],
+            ["s1", "2019-03-01", "UK:F", "Food", "30", "GBP", "https://example.org/a", "10"],
+            ["s2", "2019-13-01", "UK:F", "Port", "40", "EUR", "", ""],
+            ["s3", "2019-03-02", "FR", "Port", "£5m", "", "", ""]]
+    src = _csv(tmp_path / "a.csv", rows, SPLIT_HEADER + ["source", "quote"])
+
+    def refused(self, *args, **kwargs):
+        raise AssertionError("an Entry was made")
+    monkeypatch.setattr(Entry, "__init__", refused)
+    code, _, err = run_cli("import", src, "-o", book)
+    assert code == 0, err
+    code, _, err2 = run_cli("import", src, "--to", tmp_path / "d.parquet")
+    monkeypatch.undo()
+    assert code == 0, err2
+    assert "2 entries written" in err and "1 row(s) rejected" in err, err
+    got = ledger.load(book)
+    assert [(s.purpose, s.amount) for s in got.entry("s1").splits] == [
+        ("Shelter", Decimal(10)), ("Food", Decimal(30))]
+    assert got.entry("s1").amount == Decimal(40) and got.entry("s1").sources[0].quote == "10"
+    assert (got.entry("s3").amount, got.entry("s3").currency) == (Decimal(5_000_000), "GBP")
+    assert "s2" not in {e.id for e in got.entries}

@@ -318,3 +318,73 @@ def test_sources_list_takes_the_ledger_as_add_and_remove_do(tmp_path, run_cli):
     assert code == 1 and out == "" and "which ledger" in err and "Traceback" not in err
     code, out, err = run_cli("sources", "list", book, "--ledger", tmp_path / "other")
     assert code == 1 and out == "" and "two ledgers" in err
+
+
+
+def _two_files(tmp_path, run_cli, wall: list[tuple[str, str]]):
+    """A ledger citing ``harbour`` from two files: ``wall`` (in a.toml)
+    with the citations ``wall`` gives (doc, quote), ``gate`` (in b.toml)
+    once; its journal texts' parts."""
+    book, _, _ = _newcomer(tmp_path, run_cli)
+    note = tmp_path / "note.txt"
+    note.write_text("The UK gives £1m.\n", encoding="utf-8")
+    assert run_cli("sources", "add", note, "--ledger", book, "--id", "note", "--title", "N",
+                   "--publisher", "P", "--published", "2024-01-01")[0] == 0
+    entry = ('[[entry]]\nid = "{id}"\ndate = 2024-03-03\nfunder = "UK"\npurpose = "H"\n'
+             'amount = "£12m"\n')
+    cite = '  [[entry.source]]\n  doc = "{doc}"\n  quote = "{quote}"\n'
+    (book / "a.toml").write_text(entry.format(id="wall") + "".join(
+        cite.format(doc=d, quote=q) for d, q in wall), encoding="utf-8")
+    (book / "b.toml").write_text(entry.format(id="gate") + cite.format(doc="harbour",
+                                                                       quote="harbour wall"),
+                                 encoding="utf-8")
+    return book, entry, cite
+
+
+def test_sources_list_and_remove_read_the_citations_table(tmp_path, run_cli, monkeypatch):
+    """``sources list`` counts and ``sources remove`` finds a document's
+    citations in the Book's citations table: no ``Entry`` is made (issue
+    24).  Two entries in two files cite it, one beside another document:
+    said and removed in the order of the files, the other citation kept."""
+    import json
+    from ledger.model import Entry
+
+    book, entry, cite = _two_files(tmp_path, run_cli, [("note", "£1m"), ("harbour", "£12m")])
+
+    def refused(self, *args, **kwargs):
+        raise AssertionError("an Entry was made")
+    monkeypatch.setattr(Entry, "__init__", refused)
+    code, out, err = run_cli("sources", "list", book, "--format", "json")
+    assert code == 0, err
+    assert {r["id"]: r["citations"] for r in json.loads(out)} == {"harbour": 2, "note": 1}
+    code, _, err = run_cli("sources", "remove", "harbour", "--ledger", book)
+    assert code == 1 and "cited by 2 citation(s) of entries gate, wall;" in err, err
+    code, _, err = run_cli("sources", "remove", "harbour", "--ledger", book, "--force")
+    monkeypatch.undo()
+    assert code == 0, err
+    assert [ln for ln in err.splitlines() if "citation" in ln] == [
+        "ledger-tool: sources: removed entry 'wall''s citation '£12m'",
+        "ledger-tool: sources: removed entry 'gate''s citation 'harbour wall'"]
+    assert (book / "a.toml").read_text("utf-8") == entry.format(id="wall") + cite.format(
+        doc="note", quote="£1m")
+    assert (book / "b.toml").read_text("utf-8") == entry.format(id="gate")
+
+
+def test_sources_remove_takes_out_a_document_an_entry_cites_twice(tmp_path, run_cli):
+    """``--force`` removes both citations of an entry citing the document
+    twice (its entry edited once: twice, the edit was refused as unsafe),
+    each said in the entry's order; the entry's other citation kept."""
+    book, entry, cite = _two_files(tmp_path, run_cli, [
+        ("harbour", "£12 million"), ("note", "£1m"), ("harbour", "three years")])
+    code, _, err = run_cli("sources", "remove", "harbour", "--ledger", book)
+    assert code == 1 and "cited by 3 citation(s) of entries gate, wall;" in err, err
+    code, _, err = run_cli("sources", "remove", "harbour", "--ledger", book, "--force")
+    assert code == 0, err
+    assert [ln for ln in err.splitlines() if "citation" in ln] == [
+        "ledger-tool: sources: removed entry 'wall''s citation '£12 million'",
+        "ledger-tool: sources: removed entry 'wall''s citation 'three years'",
+        "ledger-tool: sources: removed entry 'gate''s citation 'harbour wall'"]
+    assert (book / "a.toml").read_text("utf-8") == entry.format(id="wall") + cite.format(
+        doc="note", quote="£1m")
+    assert (book / "b.toml").read_text("utf-8") == entry.format(id="gate")
+    assert run_cli("check", book)[0] == 0
