@@ -97,8 +97,25 @@ def _targets(output: str, ledger_arg: str | None):
     return out, (out if out.exists() else None)
 
 
-@holding_ledger
 def run(args) -> int:
+    if args.output:   # before the write lock, which would make the folder
+        refuse_dataset_name(Path(args.output))
+    return _run(args)
+
+
+def refuse_dataset_name(out: Path) -> None:
+    """``-o X.parquet``: a folder of that name is read as a Parquet dataset
+    (``ledger.read.ledger_format``), so journals written there would be
+    refused by every reader; the dataset is ``--to``'s."""
+    if out.suffix.lower() == ".parquet" and (out.is_dir() or not out.exists()):
+        raise LedgerError(f"import: -o {one_line(str(out))}: a folder named .parquet is read "
+                          f"as a Parquet dataset, not a ledger of journals; give --to "
+                          f"{one_line(str(out))} for a dataset, or -o a .toml file or another "
+                          f"folder name; nothing written")
+
+
+@holding_ledger
+def _run(args) -> int:
     if args.dataset:
         return run_dataset(args)
     if args.source != "table":

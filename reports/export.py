@@ -558,6 +558,7 @@ def beancount_opens(cols, txns, prices, years_head):
             np.zeros(0, dtype=np.int64)
 
     funder = codes(cols.funder, "Funders")
+    cur_names = cols.cur_names.to_pylist()
     acct = [funder, codes(cols.al_purpose, "Purposes")]
     dates = [cols.dates, cols.dates[cols.al_entry]]
     curs = [cols.cur_code, cols.cur_code[cols.al_entry]]
@@ -566,14 +567,20 @@ def beancount_opens(cols, txns, prices, years_head):
         line_entry = np.repeat(txns.entry, txns.lines)
         acct += [funder[txns.entry], codes(txns.line_purpose, "Purposes")]
         dates += [txns.when, np.repeat(txns.when, txns.lines)]
-        curs += [cols.cur_code[txns.entry], cols.cur_code[line_entry]]
+        f_cur, l_cur = cols.cur_code[txns.entry], cols.cur_code[line_entry]
+        if txns.f_rep.any() or txns.l_rep.any():   # postings written in the report currency
+            rep = cols.code_of(txns.currency)
+            if rep < 0:
+                rep = len(cur_names)
+                cur_names.append(txns.currency)
+            f_cur, l_cur = np.where(txns.f_rep, rep, f_cur), np.where(txns.l_rep, rep, l_cur)
+        curs += [f_cur, l_cur]
     all_acct, all_curs = np.concatenate(acct), np.concatenate(curs)
     days = np.concatenate(dates).astype("datetime64[D]").astype(np.int64)
     first = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, all_acct, days)
     ncur = len(cols.cur_names) + 1
     pairs = np.unique(all_acct * ncur + all_curs)
-    cur_names = cols.cur_names.to_pylist()
     used: dict[int, list[str]] = {}
     for pair in pairs.tolist():
         used.setdefault(pair // ncur, []).append(cur_names[pair % ncur])

@@ -332,6 +332,13 @@ class _Txns:
                 raise LedgerError(TOO_BIG)
         self.total_o = np.add.reduceat(o_minor, starts) if len(starts) else o_minor[:0]
         self.total_v = np.add.reduceat(v_minor, starts) if len(starts) else v_minor[:0]
+        # a year part that rounds to 0 in its own currency but not in the report's
+        # ("0.00 EUR @@ 4 IDR"): a zero amount has no sign for its cost, so hledger
+        # refuses it and beancount weighs it 0; such a posting is written in the
+        # report currency
+        self.currency = currency
+        self.f_rep = (self.total_o == 0) & (self.total_v != 0)
+        self.l_rep = (o_minor == 0) & (v_minor != 0)
         # the header names each purpose once
         self.first_purpose = np.ones(len(order), dtype=bool)
         multi = np.flatnonzero(np.repeat(self.lines > 1, self.lines))
@@ -348,12 +355,27 @@ class _Txns:
 
     def postings(self, ta, tb, la, lb, cur, line_cur, sdig, ldig, currency, rdig,
                  foreign, line_foreign):
-        f_post = _posting_text(minor_text(-self.total_o[ta:tb], sdig), cur,
-                               minor_text(np.abs(self.total_v[ta:tb]), rdig), currency, foreign)
-        p_post = _posting_text(minor_text(self.o_minor[la:lb], ldig), line_cur,
-                               minor_text(np.abs(self.v_minor[la:lb]), rdig), currency,
-                               line_foreign)
+        f_rep, l_rep = self.f_rep[ta:tb], self.l_rep[la:lb]
+        f_post = _posting_text(
+            _in_report(f_rep, -self.total_o[ta:tb], sdig, -self.total_v[ta:tb], rdig),
+            _in_report_name(f_rep, cur, currency),
+            minor_text(np.abs(self.total_v[ta:tb]), rdig), currency, foreign & ~f_rep)
+        p_post = _posting_text(
+            _in_report(l_rep, self.o_minor[la:lb], ldig, self.v_minor[la:lb], rdig),
+            _in_report_name(l_rep, line_cur, currency),
+            minor_text(np.abs(self.v_minor[la:lb]), rdig), currency, line_foreign & ~l_rep)
         return f_post, p_post
+
+
+def _in_report(rep, o_minor, o_digits, v_minor, rdig) -> pa.Array:
+    """The amounts' text: the report currency's value where ``rep``."""
+    if not rep.any():
+        return minor_text(o_minor, o_digits)
+    return minor_text(np.where(rep, v_minor, o_minor), np.where(rep, rdig, o_digits))
+
+
+def _in_report_name(rep, cur: pa.Array, currency: str) -> pa.Array:
+    return pc.if_else(pa.array(rep), currency, cur) if rep.any() else cur
 
 
 def _rows_in_order(ids: pa.Array, spread_ids):

@@ -1314,7 +1314,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         _tag_rows(P, tbl.column("tags"), first)
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
-    conversions = _restated_rows(P, raw.restatements, cur, period["label"], firsts, group) \
+    conversions = _restated_rows(P, raw.restatements, cur, period["label"], qualifier,
+                                 firsts, group) \
         if raw.restatements.num_rows else empty
     if restated is not None:
         restated.append(conversions)
@@ -2405,7 +2406,7 @@ def _tag_rows(P, tags, first) -> None:
                    spread=False)
 
 
-def _restated_rows(P, restatements, cur, period, firsts, group):
+def _restated_rows(P, restatements, cur, period, qualifier, firsts, group):
     """Each entry's conversions (``RawTables.restatements``: its phrases as
     written), at its first row (``firsts``), by the rule every reader runs
     (``ledger.rules.rows.read_restated``), each distinct list of phrases and
@@ -2429,13 +2430,19 @@ def _restated_rows(P, restatements, cur, period, firsts, group):
     # entry already refused, e.g. its amount unread), so not checked against
     periods = pc.if_else(pa.array(P.bad[firsts[has]]), "\x00",
                          pc.fill_null(period.take(pa.array(firsts[has])), ""))
+    # each entry's qualifier; "\x00": an unknown one (its own rule says so)
+    if isinstance(qualifier, pa.ChunkedArray):
+        qualifier = qualifier.combine_chunks()
+    qual = pc.fill_null(qualifier.take(pa.array(firsts[has])), "exact")
+    qual = pc.if_else(pc.is_in(qual, pa.array(sorted(QUALIFIERS))), qual, "\x00")
     # an entry whose phrases hold a separator of the key (or the null's
     # stand-in) is keyed alone, so no two different lists share a key
     odd = pc.fill_null(pc.match_substring_regex(phrase, "[\x00\x1c-\x1f]"), False)
     alone = np.isin(has, entry[_np(odd)])
     solo = np.where(alone, np.char.add("\x1c", np.arange(len(has)).astype(str)), "")
     keys = pc.dictionary_encode(pc.binary_join_element_wise(pc.binary_join(lists, "\x1f"), own,
-                                                            periods, pa.array(solo, pa.string()),
+                                                            periods, qual,
+                                                            pa.array(solo, pa.string()),
                                                             "\x1e"))
     codes = _np(keys.indices)
     rep = np.full(len(keys.dictionary), -1, dtype=np.int64)   # each key's first entry (of ``has``)
@@ -2443,9 +2450,10 @@ def _restated_rows(P, restatements, cur, period, firsts, group):
     said = np.empty(len(rep), dtype=object)
     broken: dict = {}   # (message, hint, code) -> rows
     for k, i in enumerate(rep.tolist()):
-        stated = periods[i].as_py()
+        stated, q = periods[i].as_py(), qual[i].as_py()
         money, found = rr.read_restated(phrase.slice(starts[i], counts[i]).to_pylist(),
-                                        own[i].as_py(), None if stated == "\x00" else stated)
+                                        own[i].as_py(), None if stated == "\x00" else stated,
+                                        None if q == "\x00" else q)
         said[k] = "" if found else rr.restated_text(money)
         for problem in found:
             broken.setdefault(problem, []).append(firsts[has[codes == k]])

@@ -211,6 +211,14 @@ def _one_off_on(phrase: str, stated: str, on: dt.date) -> bool:
             and s.start in (None, on) and s.end in (None, on))
 
 
+def qualifier_contradicts(own: str, entry: str | None) -> bool:
+    """The rule of a split part's or a conversion's own qualifier: it is a
+    share or another currency's figure of the entry's amount, so it is
+    "exact" (none said) or the entry's.  None: the entry's is not known (its
+    own rules word why)."""
+    return entry is not None and own not in ("exact", entry)
+
+
 def split_phrase_problems(purpose: str, written: str, phrase: ParsedAmount,
                           period: str | None, qualifier: str | None,
                           on: dt.date | None = None) -> list[tuple[str, str, str]]:
@@ -227,7 +235,7 @@ def split_phrase_problems(purpose: str, written: str, phrase: ParsedAmount,
         found.append(SPLIT_PERIOD_CONTRADICTS.word(purpose, "split", written=written, period=own,
                                                    entry=period.strip() or "one-off")
                      + (SPLIT_PERIOD_CONTRADICTS.code,))
-    if qualifier is not None and phrase.qualifier not in ("exact", qualifier):
+    if qualifier_contradicts(phrase.qualifier, qualifier):
         found.append(SPLIT_QUALIFIER_CONTRADICTS.word(purpose, "split", written=written,
                                                       qualifier=phrase.qualifier,
                                                       entry=qualifier)
@@ -387,14 +395,17 @@ def tag_rule(value: str) -> Rule | None:
     return BAD_TAG if _CONTROL.search(value) else TAG_SEPARATOR if ";" in value else None
 
 
-def read_restated(items: list[str], currency: str, period: str | None = None
+def read_restated(items: list[str], currency: str, period: str | None = None,
+                  qualifier: str | None = None
                   ) -> tuple[list[Money], list[tuple[str, str, str]]]:
     """The ``restated`` conversions by their rules (each another currency
     than the entry's, within bounds), for every reader (the journal's list
     of phrases, the bulk table's column split at ';'): the conversions and
     the problems as (message, hint, code).  ``period``: the entry's (``Period.describe``'s words; None: not
     known, the period is not checked): a conversion whose phrase has a
-    period of its own must restate it, as a split part's must."""
+    period of its own must restate it, as a split part's must; and its
+    qualifier is "exact" or the entry's ``qualifier`` (None: not known), by
+    the split part's rule (``qualifier_contradicts``)."""
     out: list[Money] = []
     found: list[tuple[str, str, str]] = []
     for r in items:
@@ -421,6 +432,14 @@ def read_restated(items: list[str], currency: str, period: str | None = None
                           "is counted over the entry's period: write the amount the source "
                           "gives for the entry's amount and period",
                           "bad-restated"))
+            continue
+        if qualifier_contradicts(p.qualifier, qualifier):
+            # taken as the entry's figure, its own qualifier would be dropped
+            found.append((f"restated amount {r!r} is {p.qualifier!r}, the entry {qualifier!r}",
+                          "a conversion is the entry's own amount in another currency, "
+                          "qualified as the entry is: write it without a qualifier, or give "
+                          "the entry the same qualifier",
+                          QUALIFIER_CONTRADICTS.code))
             continue
         same = next((m for m in out if m.currency == p.currency), None)
         if same is not None:   # one conversion per currency: a repeat counted once
