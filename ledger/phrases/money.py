@@ -51,9 +51,10 @@ class FigureTooLarge(MoneyError, LedgerError):
     """A figure in a text with too many digits to be held exactly; ``at``:
     where it starts (the CLI prints the message, no traceback)."""
 
-    def __init__(self, message: str, at: int):
+    def __init__(self, message: str, at: int, figure: str = ""):
         super().__init__(message)
         self.at = at
+        self.figure = figure or message    # what is wrong, without its place
 
 
 @dataclass(frozen=True, slots=True)
@@ -1010,10 +1011,12 @@ def _compound_words(words: str, exp: int) -> Fraction:
     return _compound_value(_compound_groups(words, exp))
 
 
-def iter_atoms(text: str, pos: int = 0) -> Iterator[AmountMatch]:
+def iter_atoms(text: str, pos: int = 0, too_large: list | None = None) -> Iterator[AmountMatch]:
     """Every bare amount (number + scale + currency) in ``text`` from
     ``pos``, left to right; digits that are no number ("000 000 €": a group
-    never starts with 0) are not an amount."""
+    never starts with 0) are not an amount.  A figure too large to hold
+    raises ``FigureTooLarge``, or with ``too_large`` (a list) is added to it
+    and left out, and the rest read."""
     for m in _atom_re().finditer(text, pos):
         try:
             atom = _atom_from(m)
@@ -1025,10 +1028,12 @@ def iter_atoms(text: str, pos: int = 0) -> Iterator[AmountMatch]:
                 before = []
         except NotANumber:
             continue
-        except FigureTooLarge:
-            raise
         except MoneyError as err:     # too many digits to hold: say where
-            raise FigureTooLarge(str(err), m.start()) from None
+            big = err if isinstance(err, FigureTooLarge) else FigureTooLarge(str(err), m.start())
+            if too_large is None:
+                raise big from None
+            too_large.append(big)
+            continue
         yield from before
         yield atom
 
