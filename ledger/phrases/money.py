@@ -921,7 +921,7 @@ def _atom_from(m: re.Match) -> AmountMatch:
         if not words.strip() and _NO_BARE_MILLE.search(m.string, max(0, start - 40), start):
             raise NotANumber("a count of thousands, not a thousand")
         cut = _HUNDRED_AND.search(words)
-        if cut and _BETWEEN_BEFORE.search(m.string, 0, start) and not _GROUP_SPLIT.search(words) \
+        if cut and _said_before(_BETWEEN_BEFORE, m.string, start) and not _GROUP_SPLIT.search(words) \
                 and not _AND_AFTER.match(m.string, end):
             # "between nine hundred and one thousand pounds": the "and" is the
             # range's (no other follows), never 901,000
@@ -1002,6 +1002,15 @@ _BETWEEN_BEFORE = re.compile(rf"(?<![\w])(?:between|entre){_WS}+$", re.IGNORECAS
 _HUNDRED_AND = re.compile(rf"hundred{_WS}+and{_WS}+", re.IGNORECASE)
 _AND_AFTER = re.compile(rf"{_WS}+and{_WS}+", re.IGNORECASE)
 _COMMA_BEFORE = re.compile(rf",{_WS}*$")
+# how far back a word "said right before" a number is looked for: a search
+# from the start of the text cost each number the whole line before it
+_BEFORE_SPAN = 200
+
+
+def _said_before(pattern: re.Pattern, text: str, end: int) -> re.Match | None:
+    """``pattern`` (anchored at ``$``) ending at ``end``, looked for in the
+    ``_BEFORE_SPAN`` characters before it only."""
+    return pattern.search(text, max(0, end - _BEFORE_SPAN), end)
 
 
 def _compound_start(m: re.Match) -> tuple[int, str]:
@@ -1014,7 +1023,7 @@ def _compound_start(m: re.Match) -> tuple[int, str]:
     groups = _compound_groups(words, _scale_exp(m.group("ws")))
     if len(groups) == 1:
         return start, words
-    between = _BETWEEN_BEFORE.search(m.string, 0, start) is not None
+    between = _said_before(_BETWEEN_BEFORE, m.string, start) is not None
     cuts = [0, *(g.end() for g in _GROUP_SPLIT.finditer(words))]
     for i in range(len(groups) - 1):
         run = [(groups[i][0], groups[i][1], ""), *groups[i + 1:]]
@@ -1024,7 +1033,7 @@ def _compound_start(m: re.Match) -> tuple[int, str]:
             continue
         if between and any(b[1] > a[1] for a, b in zip(run, run[1:])):
             continue
-        listed = "," in groups[i][2] if i else _COMMA_BEFORE.search(m.string, 0, start)
+        listed = "," in groups[i][2] if i else _said_before(_COMMA_BEFORE, m.string, start)
         if listed and any(g[2] == ", and" for g in run[1:]):
             # "three million, two million, and five hundred thousand pounds":
             # an Oxford comma ends a list, it joins no number (£500,000)
@@ -1224,7 +1233,7 @@ def _own_scale_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
     comma parts from what follows is no amount ("two million, three million
     pounds" reads £3m only, as a list of numbers does: the comma joins
     only a smaller scale)."""
-    if _BETWEEN_BEFORE.search(m.string, 0, m.start("wn")):
+    if _said_before(_BETWEEN_BEFORE, m.string, m.start("wn")):
         return
     base = at = m.start("wn")
     run: list[tuple[str, int, str]] = []
