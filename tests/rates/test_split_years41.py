@@ -5,6 +5,7 @@ over three years made US$9,448.11 in 2019 against the entry's $9,448.12.
 Expected figures are worked out here from the raw ECB file with Fractions."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
@@ -89,3 +90,19 @@ def test_parts_add_up_to_the_entry_each_year(tmp_path, run_cli):
     assert code == 0, err
     summary = (tmp_path / "r" / "summary.csv").read_text(encoding="utf-8")
     assert f"(total),,{Decimal(sum(want.values())).scaleb(-2)},USD" in summary
+
+
+def test_the_export_shares_the_entry_converted_once(tmp_path, run_cli):
+    # an export's rows (basis recorded): the whole entry at its date, so at
+    # the 2019 average, rounded once: 5,000,000 cents x the 2019 mean
+    root = _ledger(tmp_path / "l")
+    out = tmp_path / "e.csv"
+    code, _, err = run_cli("export", root, "--to", "csv", "-o", out, "--currency", "USD",
+                           "--valuation", "yearly-average")
+    assert code == 0, err
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["id"] == "s1"]
+    want = _half_up(5_000_000 * _mean(2019))
+    got = [int(Decimal(r["value"]) * 100) for r in rows]
+    assert sum(got) == want
+    assert got == _largest_remainder(want, [1666667, 1666667, 1666666])
