@@ -527,13 +527,22 @@ def _period_earlier(text: str, start: int, pos: int):
     return None
 
 
-def mentions_in(doc, name: str = "") -> list[Mention]:
+def mentions_in(doc, name: str = "", too_large: list | None = None) -> list[Mention]:
     """The money mentions of a document (``ledger.sources.render.read_document``), with line
     and column in the file it names (a web page's or PDF's: its rendering;
     a ``read_source`` HTML document's: where the phrase starts in the markup)
-    — the positions the audit reports."""
+    — the positions the audit reports.  ``too_large``: as ``find_mentions``'s,
+    each figure placed there too."""
     out = []
-    for m in find_mentions(doc.text, name or doc.path.name):
+    name = name or doc.path.name
+    big: list[FigureTooLarge] = []
+    for m in find_mentions(doc.text, name, too_large=big):
         at = doc.locate(m.offset)
         out.append(replace(m, line=at.line, column=at.column))
+    for err in big:
+        at = doc.locate(err.at)
+        placed = FigureTooLarge(f"{name}:{at.line}:{at.column}: {err.figure}", err.at, err.figure)
+        if too_large is None:
+            raise placed
+        too_large.append(placed)
     return out
