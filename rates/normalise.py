@@ -201,6 +201,9 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         value_parts = mul_round(orig_parts, [
             (conv["num"], conv["den"], conv["approx"]),
             (scale[0], scale[1][parts.row], scale[2][parts.row])])
+        value_parts = _split_whole_years(value_parts, frame, amount_minor, src_digits, parts,
+                                         factor, rate_rows, (conv["num"], conv["den"],
+                                                             conv["approx"]), scale)
         if opts.years:
             out_rows, value_minor, orig_minor = parts.row, value_parts, orig_parts
             rate, rate_date, rate_source = conv["rate"], conv["rate_date"], conv["source"]
@@ -1059,12 +1062,11 @@ def _label_of(labels, i: int) -> str:
     return f"{text}: " if text and not str(text).endswith(": ") else str(text or "")
 
 
-def _split_whole(value_minor, frame, amount_minor, src_digits, factors) -> None:
-    """The converted parts of a split entry add up to the entry's amount
-    converted and rounded once (largest remainders, in place): rounding each
-    part alone could make €50,000 at 1.1198 $55,990.01, not the $55,990.00
-    that converting the entry gives.  The parts are the rows whose amount is
-    not their entry's; an entry whose parts are not all here is left alone."""
+def _split_groups(frame, amount_minor, src_digits):
+    """Each split entry whose parts are all here: (its rows, the parts' minor
+    units, the entry's minor units).  The parts are the rows whose amount is
+    not their entry's; an entry whose parts are not all here (or not all
+    positive) is left out."""
     if "entry_amount" not in frame.columns or "id" not in frame.columns or not len(frame):
         return
     # the parts first, by comparing the numbers as they are (a million rows'
@@ -1081,14 +1083,67 @@ def _split_whole(value_minor, frame, amount_minor, src_digits, factors) -> None:
         w = objects(amount_minor[r])
         if len(r) < 2 or any(x <= 0 for x in w) or sum(w) != int(whole[r[0]]):
             continue     # not the whole entry here (or not positive parts)
-        first = r[:1]
-        total = mul_round(objects(whole[first]), [
-            (_pick(num, first), _pick(den, first),
-             approx if np.ndim(approx) == 0 else np.asarray(approx, dtype=np.float64)[first])
-            for num, den, approx in factors])
-        value_minor[r] = largest_remainder(objects(total), np.zeros(len(r), dtype=np.int64), w,
-                                           np.asarray([int(sum(w))], dtype=object),
-                                           np.arange(len(r)))
+        yield r, w, int(whole[r[0]])
+
+
+def _share(total, w) -> np.ndarray:
+    """``total`` (minor units) shared by the weights ``w``, largest remainders."""
+    return largest_remainder(objects(total), np.zeros(len(w), dtype=np.int64), w,
+                             np.asarray([int(sum(w))], dtype=object), np.arange(len(w)))
+
+
+def _split_whole(value_minor, frame, amount_minor, src_digits, factors) -> None:
+    """The converted parts of a split entry add up to the entry's amount
+    converted and rounded once (largest remainders, in place): rounding each
+    part alone could make €50,000 at 1.1198 $55,990.01, not the $55,990.00
+    that converting the entry gives."""
+    for r, w, whole in _split_groups(frame, amount_minor, src_digits):
+        total = mul_round(objects([whole]), [_factor_at(x, r[:1]) for x in factors])
+        value_minor[r] = _share(total, w)
+
+
+def _factor_at(factor, idx):
+    """A factor (num, den, approx) of ``mul_round`` at the rows ``idx``."""
+    num, den, approx = factor
+    return (_pick(num, idx), _pick(den, idx),
+            approx if np.ndim(approx) == 0 else np.asarray(approx, dtype=np.float64)[idx])
+
+
+def _split_whole_years(value_parts, frame, amount_minor, src_digits, parts, factor,
+                       rate_rows, rate_of, scale):
+    """``_split_whole`` for rates per year part (``yearly-average``), in place:
+    in each year the parts of a split entry add up to the entry's own part of
+    that year converted and rounded once, shared by largest remainders (each
+    part's year rounded alone could lose or gain a cent a year against it)."""
+    groups = list(_split_groups(frame, amount_minor, src_digits))
+    if not groups:
+        return value_parts
+    first = np.searchsorted(parts.row, np.arange(len(frame)))
+    count = np.bincount(parts.row, minlength=len(frame))
+    wide = False
+    for r, w, whole in groups:
+        k = int(count[r[0]])
+        idx = first[r][:, None] + np.arange(k)          # parts: one row per split part
+        if k == 0 or (count[r] != k).any() or (parts.fy[idx] != parts.fy[idx[0]]).any() \
+                or (parts.weight[idx] != parts.weight[idx[0]]).any():
+            continue     # the parts do not share the entry's years
+        p0, r0 = idx[0], r[:1]
+        total = mul_round(objects([whole]), [_factor_at(factor, r0)])
+        if rate_rows[r0[0]]:
+            orig = _year_shares(np.zeros(k, dtype=np.int64), parts.weight[p0],
+                                parts.year_len[p0], parts.fy[p0],
+                                np.full(k, whole, dtype=object), np.full(k, total[0], dtype=object))
+        else:
+            orig = largest_remainder(objects(total), np.zeros(k, dtype=np.int64),
+                                     parts.weight[p0], parts.weight_sum[r0], parts.fy[p0])
+        years = mul_round(objects(orig), [_factor_at(rate_of, p0),
+                                          _factor_at(scale, np.repeat(r0, k))])
+        shares = [_share(years[j:j + 1], w) for j in range(k)]
+        if not wide and any(np.asarray(s).dtype == object for s in shares):
+            value_parts, wide = objects(value_parts), True
+        for j in range(k):
+            value_parts[idx[:, j]] = shares[j]
+    return value_parts
 
 
 def _restated_whole(restated_minor, frame, has, rest_minor, alloc_minor, fnum, fden) -> None:

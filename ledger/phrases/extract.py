@@ -106,7 +106,8 @@ def _period_fields(period: Period) -> tuple[str, Decimal | None, str]:
     return per, years, fiscal
 
 
-def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[Mention]:
+def find_mentions(text: str, doc: str = "", context: str | None = None,
+                  too_large: list | None = None) -> list[Mention]:
     """Every money mention in ``text``, in order of appearance.
 
     A mention's period is the one written right after it ("£5m a year"); when
@@ -117,7 +118,11 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
 
     An amount in "francs CFA" is in XOF or XAF as the text (or ``context``,
     the whole document a quote comes from) names the zone; otherwise its
-    currency is ``money.CFA_FRANC`` ("XOF|XAF"), for the user to settle."""
+    currency is ``money.CFA_FRANC`` ("XOF|XAF"), for the user to settle.
+
+    A figure too large to hold raises ``FigureTooLarge`` naming its line
+    and column; with ``too_large`` (a list) each such figure is added to it
+    (``at``: its offset in ``text``) and the others are read."""
     original = text.replace("\r\n", "\n").replace("\r", "\n")
     newlines = [m.start() for m in _NEWLINE.finditer(original)]
     # read across line breaks ("£12⏎million"), as the audit reads quotes;
@@ -128,13 +133,16 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
         where = replace(where, before=accents) if where.cuts or where.before else accents
     flat_newlines = ([m.start() for m in _NEWLINE.finditer(text)] if text is not original
                      else newlines)
-    try:
-        atoms = list(iter_atoms(text))
-    except FigureTooLarge as err:
+    big: list[FigureTooLarge] = []
+    atoms = list(iter_atoms(text, too_large=big))
+    for err in big:
         at = where.original(err.at)
         i = bisect.bisect_left(newlines, at)
         column = at - (newlines[i - 1] + 1 if i else 0) + 1
-        raise FigureTooLarge(f"{doc or 'text'}:{i + 1}:{column}: {err}", at) from None
+        placed = FigureTooLarge(f"{doc or 'text'}:{i + 1}:{column}: {err}", at, str(err))
+        if too_large is None:
+            raise placed
+        too_large.append(placed)
     starts = [a.start for a in atoms]    # in order: the next amount by bisection
     sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)] if atoms else []
     mentions: list[Mention] = []
@@ -519,13 +527,22 @@ def _period_earlier(text: str, start: int, pos: int):
     return None
 
 
-def mentions_in(doc, name: str = "") -> list[Mention]:
+def mentions_in(doc, name: str = "", too_large: list | None = None) -> list[Mention]:
     """The money mentions of a document (``ledger.sources.render.read_document``), with line
     and column in the file it names (a web page's or PDF's: its rendering;
     a ``read_source`` HTML document's: where the phrase starts in the markup)
-    — the positions the audit reports."""
+    — the positions the audit reports.  ``too_large``: as ``find_mentions``'s,
+    each figure placed there too."""
     out = []
-    for m in find_mentions(doc.text, name or doc.path.name):
+    name = name or doc.path.name
+    big: list[FigureTooLarge] = []
+    for m in find_mentions(doc.text, name, too_large=big):
         at = doc.locate(m.offset)
         out.append(replace(m, line=at.line, column=at.column))
+    for err in big:
+        at = doc.locate(err.at)
+        placed = FigureTooLarge(f"{name}:{at.line}:{at.column}: {err.figure}", err.at, err.figure)
+        if too_large is None:
+            raise placed
+        too_large.append(placed)
     return out

@@ -13,7 +13,7 @@ import bisect
 import functools
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -51,9 +51,10 @@ class FigureTooLarge(MoneyError, LedgerError):
     """A figure in a text with too many digits to be held exactly; ``at``:
     where it starts (the CLI prints the message, no traceback)."""
 
-    def __init__(self, message: str, at: int):
+    def __init__(self, message: str, at: int, figure: str = ""):
         super().__init__(message)
         self.at = at
+        self.figure = figure or message    # what is wrong, without its place
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,8 +339,9 @@ def _scale_exp(words: str) -> int:
 _GROUP_END = rf"{_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+(?:and|et))?{_WS}+"
 _GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_SCALE_RUN})(,)?({_WS}+(?:and|et))?{_WS}+)")
 # digits with several scale words: "1 million 200 thousand pounds" (the
-# groups before the last; no comma: "5 million, 2 thousand" is a list)
-_DIGIT_GROUPS = rf"(?:[1-9]\d{{0,2}}{_WS}+(?i:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+){{1,3}}"
+# groups before the last; no comma: "5 million, 2 thousand" is a list;
+# "et" as "and", as number words join: "5 millions et 200 mille euros")
+_DIGIT_GROUPS = rf"(?:[1-9]\d{{0,2}}{_WS}+(?i:{_SCALE_RUN})(?:{_WS}+(?i:and|et))?{_WS}+){{1,3}}"
 _DIGIT_GROUP_RE = re.compile(rf"([1-9]\d{{0,2}}){_WS}+({_SCALE_RUN})", re.IGNORECASE)
 
 
@@ -869,14 +871,14 @@ def _spaces_end(text: str, pos: int) -> int:
 
 def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> int | None:
     """The value of "1 million 200 thousand" (``groups_text`` "1 million ",
-    then "200" and "thousand"), as said: scales descending, each group below
-    the one before; None when the digits are no one number ("5 million 2
-    million pounds": £2m only)."""
-    if not last_scale or not re.fullmatch(r"[1-9]\d{0,2}", last_num):
+    then "200" and "thousand"), or "1 million 500" (no last scale), as said:
+    scales descending, each group below the one before; None when the
+    digits are no one number ("5 million 2 million pounds": £2m only)."""
+    if not re.fullmatch(r"[1-9]\d{0,2}", last_num):
         return None
     groups = [(int(g.group(1)), _scale_exp(g.group(2)))
               for g in _DIGIT_GROUP_RE.finditer(groups_text)]
-    groups.append((int(last_num), _SCALES[last_scale.lower()]))
+    groups.append((int(last_num), _SCALES[last_scale.lower()] if last_scale else 0))
     total, above = 0, None
     for v, exp in groups:
         if above is not None and (exp >= above or v * 10 ** exp >= 10 ** above):
@@ -885,13 +887,30 @@ def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> in
     return total
 
 
+_GROUP_AFTER = re.compile(rf"{_WS}+([1-9]\d{{0,2}}){_WS}?({_SCALE})(?![^\W\d_])", re.IGNORECASE)
+
+
+def _groups_after(text: str, end: int, top: int, exp: int) -> tuple[int, int]:
+    """The groups of digits and a smaller scale right after ``end`` that
+    continue a number of ``top`` times 10**``exp`` as said ("£1 million 200
+    thousand"): (what they add, where they end)."""
+    more, above = 0, exp
+    while (g := _GROUP_AFTER.match(text, end)) is not None:
+        v, e = int(g.group(1)), _SCALES[g.group(2).lower()]
+        if e >= above or v * 10 ** e >= 10 ** above:
+            break
+        more, above, end = more + v * 10 ** e, e, g.end()
+    return more, end
+
+
 def _atom_from(m: re.Match) -> AmountMatch:
     end = m.end()
     if m.group("dn") is not None:
         whole = None if m.group("sv") else _digit_groups(m.group("dn"), m.group("sn"), m.group("ss"))
         code = _code(m.group("sc"))
         if whole is not None and code is not None:
-            start, exp = m.start("dn"), _SCALES[m.group("ss").lower()]
+            start = m.start("dn")
+            exp = _SCALES[m.group("ss").lower()] if m.group("ss") else 0
             return AmountMatch(start, end, Decimal(whole), code, m.string[start:end], exp)
     if m.group("ws") is not None:
         code = _code(m.group("sc"))
@@ -902,7 +921,7 @@ def _atom_from(m: re.Match) -> AmountMatch:
         if not words.strip() and _NO_BARE_MILLE.search(m.string, max(0, start - 40), start):
             raise NotANumber("a count of thousands, not a thousand")
         cut = _HUNDRED_AND.search(words)
-        if cut and _BETWEEN_BEFORE.search(m.string, 0, start) and not _GROUP_SPLIT.search(words) \
+        if cut and _said_before(_BETWEEN_BEFORE, m.string, start) and not _GROUP_SPLIT.search(words) \
                 and not _AND_AFTER.match(m.string, end):
             # "between nine hundred and one thousand pounds": the "and" is the
             # range's (no other follows), never 901,000
@@ -928,6 +947,14 @@ def _atom_from(m: re.Match) -> AmountMatch:
                 end = first.end()
     exp = _SCALES[scale.lower()] if scale else 0
     value, exact = _scaled(num, scale), True
+    if prefixed and scale and not vulgar and re.fullmatch(r"[1-9]\d{0,2}", num):
+        # "£1 million 200 thousand": smaller groups said after the scale
+        more, end = _groups_after(m.string, end, int(num), exp)
+        value += more
+        if more:
+            w = _REDUNDANT_WORD.match(m.string, end)
+            if w and currency_code(w.group("w")) == code:
+                end = w.end()
     if vulgar:     # "£2½ million": whole digits and the fraction, then the scale
         if not num.isdigit():
             raise NotANumber(f"not a number: {num + vulgar!r}")
@@ -975,6 +1002,15 @@ _BETWEEN_BEFORE = re.compile(rf"(?<![\w])(?:between|entre){_WS}+$", re.IGNORECAS
 _HUNDRED_AND = re.compile(rf"hundred{_WS}+and{_WS}+", re.IGNORECASE)
 _AND_AFTER = re.compile(rf"{_WS}+and{_WS}+", re.IGNORECASE)
 _COMMA_BEFORE = re.compile(rf",{_WS}*$")
+# how far back a word "said right before" a number is looked for: a search
+# from the start of the text cost each number the whole line before it
+_BEFORE_SPAN = 200
+
+
+def _said_before(pattern: re.Pattern, text: str, end: int) -> re.Match | None:
+    """``pattern`` (anchored at ``$``) ending at ``end``, looked for in the
+    ``_BEFORE_SPAN`` characters before it only."""
+    return pattern.search(text, max(0, end - _BEFORE_SPAN), end)
 
 
 def _compound_start(m: re.Match) -> tuple[int, str]:
@@ -987,7 +1023,7 @@ def _compound_start(m: re.Match) -> tuple[int, str]:
     groups = _compound_groups(words, _scale_exp(m.group("ws")))
     if len(groups) == 1:
         return start, words
-    between = _BETWEEN_BEFORE.search(m.string, 0, start) is not None
+    between = _said_before(_BETWEEN_BEFORE, m.string, start) is not None
     cuts = [0, *(g.end() for g in _GROUP_SPLIT.finditer(words))]
     for i in range(len(groups) - 1):
         run = [(groups[i][0], groups[i][1], ""), *groups[i + 1:]]
@@ -997,7 +1033,7 @@ def _compound_start(m: re.Match) -> tuple[int, str]:
             continue
         if between and any(b[1] > a[1] for a, b in zip(run, run[1:])):
             continue
-        listed = "," in groups[i][2] if i else _COMMA_BEFORE.search(m.string, 0, start)
+        listed = "," in groups[i][2] if i else _said_before(_COMMA_BEFORE, m.string, start)
         if listed and any(g[2] == ", and" for g in run[1:]):
             # "three million, two million, and five hundred thousand pounds":
             # an Oxford comma ends a list, it joins no number (£500,000)
@@ -1010,10 +1046,49 @@ def _compound_words(words: str, exp: int) -> Fraction:
     return _compound_value(_compound_groups(words, exp))
 
 
-def iter_atoms(text: str, pos: int = 0) -> Iterator[AmountMatch]:
+def iter_atoms(text: str, pos: int = 0, too_large: list | None = None) -> Iterator[AmountMatch]:
     """Every bare amount (number + scale + currency) in ``text`` from
     ``pos``, left to right; digits that are no number ("000 000 €": a group
-    never starts with 0) are not an amount."""
+    never starts with 0) are not an amount.  A figure too large to hold
+    raises ``FigureTooLarge``, or with ``too_large`` (a list) is added to it
+    and left out, and the rest read."""
+    # "£6 and £7 million respectively": amounts of the last's currency with
+    # no scale of their own, listed right before it, wait to take its scale
+    held: list[AmountMatch] = []
+    for atom in _bare_atoms(text, pos, too_large):
+        join = _listed(text, held, atom)
+        if held and join is None:
+            yield from held
+            held = []
+        if atom.prefixed and not atom.scale and not atom.respective \
+                and len(held) < _MAX_RESPECTIVE:
+            if join == "and":
+                yield from held     # "£6 and £7, …": the list ended at "and"
+                held = []
+            held.append(atom)
+            continue
+        if join == "and" and atom.scale and _RESPECTIVELY.match(text, atom.end):
+            held = [replace(a, amount=_tidy_amount(a.amount.scaleb(atom.scale)),
+                            scale=atom.scale, respective=True) for a in held]
+        yield from held
+        held = []
+        yield atom
+    yield from held
+
+
+def _listed(text: str, held: list[AmountMatch], atom: AmountMatch) -> str | None:
+    """How ``atom`` follows the amounts ``held`` in a list of one currency's
+    signs: "," or "and"; None when it does not."""
+    if not held or not atom.prefixed or atom.currency != held[-1].currency:
+        return None
+    m = _LISTED.fullmatch(text, held[-1].end, atom.start)
+    return None if m is None else "and" if m.group("and") else ","
+
+
+_LISTED = re.compile(rf"{_WS}*,{_WS}+|,?{_WS}+(?P<and>and|et){_WS}+", re.IGNORECASE)
+
+
+def _bare_atoms(text: str, pos: int, too_large: list | None) -> Iterator[AmountMatch]:
     for m in _atom_re().finditer(text, pos):
         try:
             atom = _atom_from(m)
@@ -1025,10 +1100,12 @@ def iter_atoms(text: str, pos: int = 0) -> Iterator[AmountMatch]:
                 before = []
         except NotANumber:
             continue
-        except FigureTooLarge:
-            raise
         except MoneyError as err:     # too many digits to hold: say where
-            raise FigureTooLarge(str(err), m.start()) from None
+            big = err if isinstance(err, FigureTooLarge) else FigureTooLarge(str(err), m.start())
+            if too_large is None:
+                raise big from None
+            too_large.append(big)
+            continue
         yield from before
         yield atom
 
@@ -1059,14 +1136,24 @@ def _respective_re(words: bool) -> tuple[re.Pattern, re.Pattern]:
 _ITEM_SPLIT = re.compile(rf"{_WS}*,{_WS}+")     # not "1,500"
 
 
-# what may stand before a list of several numbers and commas: a verb or a
-# preposition, never a label ("paragraph 12, 6 and 7 million pounds
-# respectively", "The 27, …", "Article 12, …": 12 and 27 are no amounts)
-_LIST_OPENERS = frozenset("""
-    of to were are was is be been got get gets received receive receives gave give gives
-    given with by totalling totaling worth pledged provided granted awarded spent raised
-    committed allocated contributed disbursed cost costs costing respectively
-    de à reçu reçoivent ont sont était étaient versé alloué accordé engagé respectivement
+# a label numbers what follows it ("Page 7 and 8 million pounds
+# respectively", "paragraph 12, 6 and 7 million …", "Article 12, …"): its
+# number is no item of a list, and the list is not read (its last figure
+# only); a determiner before a list of several numbers and commas is taken
+# as one too ("The 27, 6 and 7 million …")
+_LABELS = frozenset("""
+    page pages p pp paragraph paragraphs para section sections § article articles art
+    chapter chapters table tables figure figures fig annex annexes annexe appendix
+    appendices note notes item items line lines clause clauses schedule schedules part
+    parts phase phases project projects no nos number numbers n° nº rule rules step steps
+    round rounds grade grades year years level levels volume vol issue row rows column
+    columns box question questions point points option options lot lots tranche tranches
+    chapitre chapitres paragraphe paragraphes alinéa alinéas tableau tableaux ligne lignes
+    colonne colonnes projet projets étape étapes numéro numéros année années
+""".split())
+_DETERMINERS = frozenset("""
+    the a an this that these those its their his her our
+    le la les un une ce cet cette ces du des
 """.split())
 _TOKEN_BEFORE = re.compile(rf"(?P<t>\S+){_WS}*$")
 # a year or fiscal year ends a clause before a list: "In 2019/20, 6 and 7 …"
@@ -1076,18 +1163,19 @@ _YEAR_TOKEN = re.compile(r"(?:19|20)\d\d(?:[/–—-](?:(?:19|20)\d\d|\d\d))?,")
 def _list_opens(text: str, window: int, start: int, commas: bool) -> bool:
     """Whether a respective list may start at ``start``: not after a number
     that ends a clause ("At 10:30, 6 and 7 …", "Of the twenty, six and
-    seven …") unless it is a year, and, with several items before "and",
-    after a year, a qualifier or a word of ``_LIST_OPENERS`` only."""
+    seven …") unless it is a year, nor after a label ("Page 7 and 8 …"),
+    nor, with several items before "and", after a determiner ("The 27, 6
+    and 7 …")."""
     tok = _TOKEN_BEFORE.search(text, window, start)
     if tok is None:
-        return not commas
+        return True
     t = tok.group("t")
     if _YEAR_TOKEN.fullmatch(t):
         return True
-    if re.search(r"\d", t) or t.strip(",;:.").lower() in _WORD_VALUES:
+    word = t.strip(",;:.()").lower()
+    if re.search(r"\d", t) or word in _WORD_VALUES or word in _LABELS:
         return False
-    return not commas or t.lower() in _LIST_OPENERS or bool(
-        _QUAL_BEFORE_RE.search(text, window, start))
+    return not (commas and word in _DETERMINERS)
 
 
 def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
@@ -1145,7 +1233,7 @@ def _own_scale_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
     comma parts from what follows is no amount ("two million, three million
     pounds" reads £3m only, as a list of numbers does: the comma joins
     only a smaller scale)."""
-    if _BETWEEN_BEFORE.search(m.string, 0, m.start("wn")):
+    if _said_before(_BETWEEN_BEFORE, m.string, m.start("wn")):
         return
     base = at = m.start("wn")
     run: list[tuple[str, int, str]] = []

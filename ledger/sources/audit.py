@@ -569,13 +569,9 @@ def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
     one of its restatements, nor a range's other bound)."""
     for (s, e), (in_part, origin) in zip(spans, read_parts):
         a = _figure_window(text, s, e)
-        try:
-            window = find_mentions(text[a:e + _CUT_WINDOW], context=text)
-        except FigureTooLarge:
-            # say where in the document, as reading all of it does (the
-            # window's own line and column are no place a reader can find)
-            find_mentions(text, doc)
-            raise
+        # (a figure too large to hold is no amount the quote cuts: the
+        # coverage of the document says where it is)
+        window = find_mentions(text[a:e + _CUT_WINDOW], context=text, too_large=[])
         for d in window:
             start = a + d.offset
             end = start + len(d.phrase)
@@ -636,7 +632,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         findings.append(finding("error", "quote-not-found",
                                 f"quote {cit.quote!r} not found in {doc}{hint}",
                                 details=details, **base, **where))
-        mentions = tuple(find_mentions(fold(cit.quote)[0], context=source.text))
+        mentions = tuple(find_mentions(fold(cit.quote)[0], context=source.text, too_large=[]))
         return CitationCheck(entry.id, index, cit, None, mentions=mentions,
                              findings=tuple(findings))
     m, ambiguous, times, fitting, past_tail = _occurrence(cit.quote, cit.locator, source, m)
@@ -692,8 +688,14 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         return CitationCheck(entry.id, index, cit, m, loc, end, found, None, "", tuple(findings))
     # the figure, its currency and period are read from the quote's own
     # words: an elided quote's parts one by one, never the words left out
-    read_parts = [_read_words(source.text, a, b) for a, b in m.spans]
+    big: list[FigureTooLarge] = []
+    read_parts = [_read_words(source.text, a, b, big) for a, b in m.spans]
     mentions = tuple(d for in_part, _ in read_parts for d in in_part)
+    for err in big:     # said here, at the entry, and not again by the coverage
+        at = source.locate(err.at)
+        findings.append(finding("error", "figure-too-large",
+                                f"the quote holds a figure it cannot read: {err.figure}",
+                                **base, line=at.line, column=at.column))
     whole, whole_at = _read_words(source.text, m.start, m.end) if m.parts else ([], [])
     for gap_at, gap_end in m.gaps:
         # a figure that starts in the words left out (a restatement in
@@ -736,9 +738,10 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                 **base, **where))
         picked, how = None, ""
     elif not mentions:
-        findings.append(finding("error", "no-figure-in-quote",
-                                f"the quote {cit.quote!r} carries no money figure; the entry "
-                                f"records {recorded}", **base, **where))
+        if not big:     # (a figure too large to read is said above)
+            findings.append(finding("error", "no-figure-in-quote",
+                                    f"the quote {cit.quote!r} carries no money figure; the "
+                                    f"entry records {recorded}", **base, **where))
     elif picked is None:
         said = ", ".join(mm.phrase for mm in mentions)
         findings.append(finding("error", "amount-mismatch",
@@ -909,12 +912,17 @@ def _words(text: str, a: int, b: int) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
-def _read_words(text: str, a: int, b: int) -> tuple[list[Mention], list[int]]:
+def _read_words(text: str, a: int, b: int, too_large: list | None = None
+                ) -> tuple[list[Mention], list[int]]:
     """The money phrases of ``text[a:b]`` (on one line each) and where its
-    characters are in ``text``."""
+    characters are in ``text``; a figure too large to hold is left out, and
+    added to ``too_large`` with ``at`` its offset in ``text``."""
     words, origin = _words(text, a, b)
-    return [dataclasses.replace(d, phrase=d.phrase.replace("\n", " "))
-            for d in find_mentions(words, context=text)], origin
+    big: list[FigureTooLarge] = []
+    found = find_mentions(words, context=text, too_large=big)
+    if too_large is not None:
+        too_large.extend(FigureTooLarge(str(err), origin[err.at], err.figure) for err in big)
+    return [dataclasses.replace(d, phrase=d.phrase.replace("\n", " ")) for d in found], origin
 
 
 def restatements_unsourced(entry: Entry, checks: Sequence[CitationCheck]) -> list[Problem]:
@@ -1669,7 +1677,17 @@ def audit_whole(parts: Sequence[AuditPart], archive: Archive, documents: Mapping
     uncovered, doc_checks = [], []
     for d in documents.values():
         src = sources.get(d.id)
-        found = _mentions(src, d.id) if src is not None else []
+        big: list[FigureTooLarge] = []
+        found = _mentions(src, d.id, big) if src is not None else []
+        quoted = [(c.match.start, c.match.end) for c in all_checks
+                  if c.doc == d.id and c.match is not None]
+        for err in big:
+            if src is None or any(s <= err.at < e for s, e in quoted):
+                continue     # said at the citation that quotes it
+            at = src.locate(err.at)
+            findings.append(finding("error", "figure-too-large",
+                                    f"a figure the audit cannot read: {err.figure}",
+                                    doc=d.id, line=at.line, column=at.column))
         unc = uncovered_mentions(d.id, src, all_checks, found) if src is not None else []
         for m, loc in unc:
             uncovered.append((d.id, m, loc))
@@ -1700,5 +1718,5 @@ def audit_whole(parts: Sequence[AuditPart], archive: Archive, documents: Mapping
                        str(archive.folder), Decimal(str(tolerance)))
 
 
-def _mentions(source: SourceText, doc_id: str):
-    return find_mentions(source.text, doc_id)
+def _mentions(source: SourceText, doc_id: str, too_large: list | None = None):
+    return find_mentions(source.text, doc_id, too_large=too_large)

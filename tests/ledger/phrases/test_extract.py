@@ -572,3 +572,16 @@ def test_draft_cites_the_archives_id_and_date_and_needs_no_hand_edit(tmp_path, r
     assert code == 0 and "not a recorded document" in err
     (entry,) = tomllib.loads(draft.read_text("utf-8"))["entry"]
     assert entry["date"] == "YYYY-MM-DD" and entry["source"][0]["doc"] == "Download-1"
+
+
+def test_mentions_in_places_each_figure_too_large_and_reads_the_rest(tmp_path):
+    # fix41: a caller may list every figure too large and the other mentions
+    path = tmp_path / "d.txt"
+    path.write_text("£5 million.\nTotal: " + "1" * 30 + " GBP.\nAnd £7 million.\n",
+                    encoding="utf-8")
+    big: list = []
+    got = mentions_in(read_document(path), too_large=big)
+    assert [(m.line, m.amount) for m in got] == [(1, 5_000_000), (3, 7_000_000)]
+    assert [str(e) for e in big] == [
+        "d.txt:2:8: " + "1" * 30 + " has too many digits to be held exactly "
+        "(at most 28 significant digits)"]

@@ -125,7 +125,7 @@ def test_digits_with_several_scale_words_read_whole(text, figure):
     ("5 million, 2 thousand pounds", "2 thousand pounds", 2_000),
     ("5 million 2 million pounds", "2 million pounds", 2_000_000),
     ("1 million 1500 thousand pounds", "1500 thousand pounds", 1_500_000),
-    ("1 million 200 pounds", "200 pounds", 200),
+    # (fix41: "1 million 200 pounds" reads whole, £1,000,200: test_word_numbers41)
 ])
 def test_digits_that_are_no_one_number_read_their_last_figure(text, phrase, figure):
     got = mentions(f"The fund gave {text}.")
