@@ -12,7 +12,11 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
 
-from tests.ledger.imports.test_iati_unnamed35 import _import
+import ledger
+from tests.ledger.imports.test_iati_real import count_once, counted_in_ledger
+from tests.ledger.imports.test_iati_unnamed35 import (
+    DFID, DFID_ACT, DFID_ID, _check, _entries, _import, _items, _transactions, _withdrawn,
+    _without)
 
 _FILE = """<iati-activities version="2.03"><iati-activity default-currency="GBP">\
 <iati-identifier>{act}</iati-identifier><reporting-org ref="{rep}"><narrative>{rep}</narrative>\
@@ -24,6 +28,15 @@ _FILE = """<iati-activities version="2.03"><iati-activity default-currency="GBP"
 <receiver-org ref="GB-CHC-285776"><narrative>Oxfam GB</narrative></receiver-org></transaction>
 </iati-activity></iati-activities>
 """
+
+
+def _tag(journal: Path, eid: str, word: str) -> None:
+    """Add the tag ``word`` to entry ``eid``, as a user would."""
+    text = journal.read_text(encoding="utf-8")
+    tags = text.index("tags = [", text.index(f'id = "{eid}"\n'))
+    end = text.index("\n", tags)
+    journal.write_text(text[:tags] + text[tags:end - 1] + f', "{word}"]' + text[end:],
+                       encoding="utf-8")
 
 
 def _commitments(path: Path) -> list[tuple[str, str, str, Decimal]]:
@@ -50,3 +63,54 @@ def test_two_publishers_reporting_one_commitment_are_a_probable_duplicate(tmp_pa
     assert err.count("probably the same pledge") == 1, err
     code, out, err = run_cli("check", book)
     assert "probably the same pledge" in out + err and "1 warning(s)" in out + err, out + err
+
+
+def test_a_removal_and_an_addition_pair_no_item_by_position(tmp_path, run_cli):
+    """DFID's expenditure #3 taken out, #4's date and figure both changed,
+    and an expenditure added at the end: as many transactions as before,
+    but every item after #4 now sits one place earlier, so a position names
+    another item.  #3's and #4's entries are withdrawn with the user's tags;
+    the changed item and the added one are new entries; no live entry holds
+    a user's tag, and the ledger counts what the newer file counts."""
+    book = tmp_path / "led"
+    _import(run_cli, DFID, book)
+    journal = book / "iati.toml"
+    _tag(journal, f"{DFID_ID}-t-3", "mine3")
+    _tag(journal, f"{DFID_ID}-t-4", "mine4")
+    first = _transactions(DFID, DFID_ACT)
+    newer = _without(DFID, DFID_ACT, 3, tmp_path / "v2" / DFID.name)
+    text = newer.read_text(encoding="utf-8")
+    _, _, spans = _items(text, DFID_ACT, "transaction")
+    a, b = spans[2]                                      # #4, third now
+    la, lb = spans[-1]
+    (d4, _), (dl, vl) = first[3], first[-1]
+    changed = text[a:b].replace(d4, "2006-10-01").replace(">13158.00<", ">13000.00<")
+    added = text[la:lb].replace(dl, "2012-03-31").replace(f">{vl}<", ">777.00<")
+    newer.write_text(text[:a] + changed + text[b:lb] + added + text[lb:], encoding="utf-8")
+    now = _transactions(newer, DFID_ACT)
+    assert len(now) == len(first)
+    assert now == first[:2] + [("2006-10-01", Decimal("13000.00"))] + first[4:] + [
+        ("2012-03-31", Decimal("777.00"))]
+    err = _import(run_cli, newer, book)
+    assert "import: 2 new," in err and ", 0 rejected," in err, err
+    _check(run_cli, book)
+    assert counted_in_ledger(ledger.load(book)) == count_once(newer)
+    got = _entries(book)
+    assert sorted(i for i, e in got.items() if _withdrawn(e)) == [
+        f"{DFID_ID}-t-3", f"{DFID_ID}-t-4"]
+    assert "mine3" in got[f"{DFID_ID}-t-3"].tags and "mine4" in got[f"{DFID_ID}-t-4"].tags
+    for k in (3, 4):        # each withdrawn entry keeps its own item's figure
+        e = got[f"{DFID_ID}-t-{k}"]
+        assert (e.date.isoformat(), e.amount) == first[k - 1]
+    live = {(e.date.isoformat(), e.amount): i for i, e in got.items()
+            if i.startswith(f"{DFID_ID}-t-") and not _withdrawn(e)}
+    assert sorted(live) == sorted(now)
+    assert not {i for i in live.values() if {"mine3", "mine4"} & set(got[i].tags)}
+    assert live[now[2]] == f"{DFID_ID}-t-3.2" and live[now[-1]] == f"{DFID_ID}-t-14.2"
+    for k in range(5, len(first) + 1):      # the items after #4 keep their entries
+        assert live[first[k - 1]] == f"{DFID_ID}-t-{k}"
+    # again: nothing changes
+    before = journal.read_bytes()
+    err = _import(run_cli, newer, book)
+    assert journal.read_bytes() == before and ", 0 updated," in err, err
+
