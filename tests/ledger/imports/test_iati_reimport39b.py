@@ -8,12 +8,17 @@ the importer.
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 import ledger
+from ledger.model import ONCE
 from tests.ledger.imports.test_iati_real import count_once, counted_in_ledger
+from tests.ledger.imports.test_iati_reimport39 import DFID_203, FCDO_ACT, FCDO_TX, _value_of
 from tests.ledger.imports.test_iati_unnamed35 import (
     DFID, DFID_ACT, DFID_ID, _check, _entries, _import, _items, _transactions, _withdrawn,
     _without)
@@ -114,3 +119,58 @@ def test_a_removal_and_an_addition_pair_no_item_by_position(tmp_path, run_cli):
     err = _import(run_cli, newer, book)
     assert journal.read_bytes() == before and ", 0 updated," in err, err
 
+
+def _tx_date(path: Path, act: str, ref: str) -> str:
+    """The transaction-date of transaction ``ref`` of activity ``act``, from the XML."""
+    (el,) = [a for a in ET.parse(path).getroot().iter("iati-activity")
+             if a.findtext("iati-identifier").strip() == act]
+    (tx,) = [t for t in el.iter("transaction") if t.get("ref") == ref]
+    return tx.find("transaction-date").get("iso-date")
+
+
+@pytest.mark.parametrize("phrase, kept", [
+    ("about 88523 GBP", False), ("up to 88523 GBP", False), ("at least 88,523 GBP", False),
+    ("88523 GBP over 3 years", False), ("88523.0 GBP", True)])
+def test_a_users_amount_phrase_of_another_qualifier_or_period_is_not_kept(
+        tmp_path, run_cli, phrase, kept):
+    """The user wrote FCDO's 88523 GBP as a phrase; the publisher then moved
+    the transaction's date and kept its value.  Only a phrase of the same
+    figure, exact and once ("88523.0 GBP"), stays as written; a qualifier
+    or a period the data never gave is replaced by the file's figure."""
+    book = tmp_path / "led"
+    _import(run_cli, DFID_203, book)
+    journal = book / "iati.toml"
+    text = journal.read_text(encoding="utf-8")
+    at = text.index(f'id = "{FCDO_TX}"\n')
+    a = text.index("\namount = ", at) + 1
+    c = text.index("\ncurrency = ", at) + 1
+    assert a < c < text.index("[[entry.source]]", at)
+    text = text[:a] + f"amount = {phrase!r}".replace("'", '"') + text[text.index("\n", a):c] + \
+        text[text.index("\n", c) + 1:]
+    journal.write_text(text, encoding="utf-8")
+    assert _entries(book)[FCDO_TX].amount == Decimal(88523)
+    src = DFID_203.read_text(encoding="utf-8")
+    old_date = _tx_date(DFID_203, FCDO_ACT, "8314504")
+    i = src.index('ref="8314504"')
+    tx0, tx1 = src.rindex("<transaction", 0, i), src.index("</transaction>", i)
+    changed = tmp_path / "v2" / DFID_203.name
+    changed.parent.mkdir()
+    changed.write_text(src[:tx0] + src[tx0:tx1].replace(old_date, "2019-01-01") + src[tx1:],
+                       encoding="utf-8")
+    assert _tx_date(changed, FCDO_ACT, "8314504") == "2019-01-01" != old_date
+    value = _value_of(changed, FCDO_ACT, "8314504")
+    assert value == _value_of(DFID_203, FCDO_ACT, "8314504") == Decimal(88523)
+    _import(run_cli, changed, book)
+    e = _entries(book)[FCDO_TX]
+    assert (e.date.isoformat(), e.amount, e.currency) == ("2019-01-01", value, "GBP")
+    written = re.search(r'\namount = "([^"]*)"', _entry_text(journal)).group(1)
+    if kept:
+        assert written == phrase
+    else:
+        assert (e.qualifier, e.period, written) == ("exact", ONCE, "88523")
+
+
+def _entry_text(journal: Path) -> str:
+    text = journal.read_text(encoding="utf-8")
+    at = text.index(f'[[entry]]\nid = "{FCDO_TX}"\n')
+    return text[at:text.index("[[entry.source]]", at)]
