@@ -21,7 +21,7 @@ from ledger.errors import LedgerError
 from ledger.memory import gc_paused
 from ledger.book import Book
 from ledger.imports.problem import import_problem
-from ledger.model import NOT_COUNTED, Entry, Money, Problem
+from ledger.model import NOT_COUNTED, ONCE, Entry, Money, Period, Problem
 from ledger.limits import magnitude_problem
 import datetime as dt
 import hashlib
@@ -627,7 +627,9 @@ def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow,
     if sources != list(fields.get("source") or ()):
         fields["source"] = sources
     given_figure = _figure(fields)
-    changed_figure = given_figure != (old.amount, old.currency)
+    # the same figure, qualifier and period as the entry's amount text gives them
+    # ("88523.0"; never "up to 88523 GBP" nor "88523 GBP over 3 years")
+    changed_figure = given_figure is None or given_figure != _figure(was)
     if not changed_figure:      # the same figure: as the entry writes it ("88523.0")
         _keep_figure(fields, was, old)
     for name in [k for k in was if k not in mine]:        # never the importer's: the user's
@@ -642,8 +644,10 @@ def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow,
                 if changed_figure and "amount" not in said_of:
                     said_of.add("amount")
                     _keep_figure(fields, was, old)
-                    said.append(f"entry {eid!r}: your amount {plain_decimal(old.amount)} "
-                                f"{old.currency} is kept: the data, unchanged since the entry "
+                    yours = f"{plain_decimal(old.amount)} {old.currency}"
+                    if given_figure is not None and given_figure[:2] == (old.amount, old.currency):
+                        yours = repr(" ".join(str(was[k]) for k in ("amount", "currency") if k in was))
+                    said.append(f"entry {eid!r}: your amount {yours} is kept: the data, unchanged since the entry "
                                 f"cites it, gives {_figure_text(given_figure, fields)}")
                 continue
             if _comparable(name, was.get(name)) == _comparable(name, given):
@@ -712,20 +716,21 @@ def _keep_figure(fields: dict[str, Any], was: dict[str, Any], old: Entry | Entry
         fields.pop("currency", None)
 
 
-def _figure(fields: dict[str, Any]) -> tuple[Decimal, str] | None:
-    """(amount, currency) of an entry's fields, the amount a number with its
-    currency beside it or a phrase carrying both ("5407333 EUR")."""
+def _figure(fields: dict[str, Any]) -> tuple[Decimal, str, str, Period] | None:
+    """(amount, currency, qualifier, period) of an entry's fields, the amount
+    a number with its currency beside it (exact, once) or a phrase carrying
+    both ("5407333 EUR", "up to 88523 GBP", "88523 GBP over 3 years")."""
     amount, currency = str(fields.get("amount") or ""), str(fields.get("currency") or "")
     try:
         if currency:
-            return Decimal(amount), currency
+            return Decimal(amount), currency, "exact", ONCE
         phrase = parse_amount(amount)
     except (ArithmeticError, MoneyError):
         return None
-    return phrase.amount, phrase.currency
+    return phrase.amount, phrase.currency, phrase.qualifier, phrase.period
 
 
-def _figure_text(got: tuple[Decimal, str] | None, fields: dict[str, Any]) -> str:
+def _figure_text(got: tuple[Decimal, str, str, Period] | None, fields: dict[str, Any]) -> str:
     return f"{plain_decimal(got[0])} {got[1]}" if got else str(fields.get("amount"))
 
 

@@ -1114,7 +1114,8 @@ class _Unnamed:
     and one entry give it; then by position (an entry whose id the record's
     position gives, if no other record took it, of the same type or status,
     as older versions paired them), only while the file gives as many items
-    of the kind as the ledger holds, those withdrawn aside."""
+    of the kind as the ledger holds, those withdrawn aside, and every item
+    of the kind paired otherwise sits where its entry's item sat."""
 
     def __init__(self, act_id: str, held: list[Held], records: list[Record]):
         self.act_id, self.records = act_id, records
@@ -1142,12 +1143,14 @@ class _Unnamed:
         self.by_position = {fam for fam, n in counts.items() if n == 0}
         self.held: list[tuple[Held, str]] = []
         self.quote: dict[str, str] = {}       # entry id -> the quote of its own citation
+        self.cited: dict[str, str] = {}       # entry id -> the locator of its own citation
         for e in held:
             cite = _own_cite(e.sources)
             where = _unnamed(act_id, cite.locator) if cite is not None else None
             if cite is not None and where is not None:
                 self.held.append((e, where))
                 self.quote[e.id] = cite.quote
+                self.cited[e.id] = cite.locator
         # entries of items without a ref whose id a ref now gives (an id given
         # before ids of refs and fresh ids were kept apart): paired only as the
         # same quote, else the ref's item takes the id, as before
@@ -1173,6 +1176,26 @@ class _Unnamed:
     @staticmethod
     def _cheap(f: dict, where: str) -> tuple:
         return (where, _kind_tag(f["tags"]), f["currency"], f["source"][0].get("quote", ""))
+
+    def _kind(self, k: int) -> str:
+        return _family(self.act_id, self.items[k][0].fields["source"][0]["locator"])
+
+    def _place(self, k: int) -> str:
+        """Where record ``k`` sits in the file: a transaction's locator (it
+        names its position), else its positional id (a budget's locator names
+        its period)."""
+        r, where = self.items[k]
+        return r.fields["source"][0]["locator"] if where == "transaction #" else r.fields["id"]
+
+    def _position(self, eid: str) -> str:
+        """Where entry ``eid``'s item sat in the file it cites, as ``_place``:
+        a transaction's locator, else its id as first given (a fresh id's
+        ".N" left out)."""
+        loc = self.cited[eid]
+        return loc if _unnamed(self.act_id, loc) == "transaction #" else re.sub(r"\.\d+$", "", eid)
+
+    def _in_place(self, k: int, eid: str) -> bool:
+        return self._place(k) == self._position(eid)
 
     def waiting(self) -> list[Held]:
         """The entries not yet paired, when a record is not either."""
@@ -1230,22 +1253,29 @@ class _Unnamed:
         pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[0],
                            r.fields["date"]),
              lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[0], e.date), True)
-        # by position, as older versions paired every item: of the same type or
-        # status, and only while the file gives as many items of its kind as the
-        # ledger holds; else the position is another item's (one was removed or
-        # added before it), and the item is a new entry (a fresh id)
-        free = {e.id: _kind_tag(e.tags) for e, _ in self.held
-                if e.id not in taken and e.id not in self.claimed}
+        # by position, as older versions paired every item (of the same type or
+        # status), only where a position cannot name another item: the file
+        # gives as many items of the kind as the ledger holds (withdrawn ones
+        # aside), and every item of the kind paired above sits at the position
+        # its entry had (``_in_place``): once one moved, an item was removed or
+        # added before it, and an item left is a new entry (a fresh id)
+        moved = {self._kind(k) for k, eid in self.paired.items() if not self._in_place(k, eid)}
+        withdrawn = f"{NOT_COUNTED}-withdrawn"
+        at: dict[str, list[Held]] = {}
+        for e, _ in self.held:
+            if e.id not in taken and e.id not in self.claimed and withdrawn not in e.tags:
+                at.setdefault(self._position(e.id), []).append(e)
+        free = {place: got[0] for place, got in at.items() if len(got) == 1}   # one, not a guess
         for k in left:
-            r, where = self.items[k]
-            own = r.fields["id"]
-            if _family(self.act_id, f"activity {self.act_id}, {where}") not in \
-                    self.by_position:
+            r, _ = self.items[k]
+            kind = self._kind(k)
+            if kind not in self.by_position or kind in moved:
                 continue
-            if free.get(own, None) == _kind_tag(r.fields["tags"]):
-                self.paired[k] = own
-                taken.add(own)
-                del free[own]
+            there = free.get(self._place(k))
+            if there is not None and _kind_tag(there.tags) == _kind_tag(r.fields["tags"]):
+                self.paired[k] = there.id
+                taken.add(there.id)
+                del free[self._place(k)]
         renamed: dict[str, str] = {}
         for k, eid in self.paired.items():
             own = self.items[k][0].fields["id"]

@@ -77,22 +77,14 @@ def records_apart(a, b) -> bool:
     twice: they cite a document in common, each citation at a place of its
     own (its locator), and no citation is shared.  ``a``, ``b``: each
     entry's citations as (document, locator) pairs.  An imported data file
-    (an IATI activity's budget, an FTS flow) names each record so; the IATI
-    files a ledger archives (``iati-`` documents, at "activity ...") are read
-    as one document, so an item of a newer file and an item of another
-    activity the older file gave, which a re-import of some activities
-    leaves citing it, are two records, not one figure twice."""
-    a, b = {_data_record(c) for c in a}, {_data_record(c) for c in b}
+    (an IATI activity's budget, an FTS flow) names each record so.  Two
+    files are two documents, even two versions of one publisher's file:
+    nothing in a citation tells reliably that two files have one publisher
+    (docs/interop.md), and an equal figure that two publishers report of
+    one transfer must stay a warning."""
+    a, b = set(a), set(b)
     return (bool({d for d, _ in a} & {d for d, _ in b}) and not a & b
             and all(loc for _, loc in a | b))
-
-
-def _data_record(citation: tuple) -> tuple:
-    """(document, locator), an archived IATI file's document as "iati"."""
-    doc, loc = citation
-    if str(doc).startswith("iati-") and str(loc or "").startswith("activity "):
-        return "iati", loc
-    return doc, loc
 
 
 def same_pledge(keys) -> list[tuple[int, int]]:
