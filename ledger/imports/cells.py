@@ -23,6 +23,8 @@ from __future__ import annotations
 import json
 import re
 
+from ledger.limits import json_depth
+
 GUARD = "'"
 # a writer puts a GUARD before text matching this (unless it is a number: -5)
 GUARDED_START = r"^'*[=+\-@\t\r]"
@@ -54,8 +56,8 @@ def citations_cell(values: list[str]) -> str:
 def cell_citations(cell: str) -> list[str] | None:
     """The values ``citations_cell`` wrote as a JSON list; None for a plain
     cell (one value a line)."""
-    if not (cell.startswith("[") and cell.endswith("]")):
-        return None
+    if not (cell.startswith("[") and cell.endswith("]")) or json_depth(cell) > 1:
+        return None     # nested: no list of texts (and json recurses per level)
     try:
         got = json.loads(cell)
     except ValueError:
