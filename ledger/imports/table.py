@@ -688,6 +688,8 @@ def _date_format_problem(date_format: str) -> str:
         pd.to_datetime(pd.Series(["2015-07-30"]), format=date_format, errors="coerce")
     except (ValueError, TypeError) as err:
         return " ".join(str(err).split())[:200]
+    except re.error:      # the parser's pattern names a group twice
+        return "it gives a directive twice"
     return ""
 
 
