@@ -49,7 +49,7 @@ from ledger.sources.text import (HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES, Loc
 __all__ = ["SourceText", "Location", "Archive", "read_source", "sha256_file",
            "sources_file", "add_document", "remove_document", "ledger_archive",
            "archived_document", "document_rows", "TEXT_SUFFIXES",
-           "HTML_SUFFIXES", "PDF_SUFFIXES", "DEFAULT_ARCHIVE"]
+           "HTML_SUFFIXES", "PDF_SUFFIXES", "DEFAULT_ARCHIVE", "read_as_journal"]
 
 SOURCES_FILE = "sources.toml"
 
@@ -470,7 +470,7 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
                 continue
             if _file_id(p) in others:
                 kept.append((p, f"document {others[_file_id(p)]!r} uses it too"))
-            elif root.is_dir() and _read_as_journal(p, root):
+            elif root.is_dir() and read_as_journal(p, root):
                 kept.append((p, "the ledger reads it as one of its files"))
             elif sha256_file(p, inside=folder) != (digest or "").lower():
                 kept.append((p, "its SHA-256 is not the one the document records"))
@@ -565,17 +565,17 @@ def _refuse_read_as_journal(src: Path, target: Path, ledger: Path) -> None:
     """A document archived where the ledger reads journal files (an archive
     that is the ledger folder itself, or named by an option outside
     ``ledger.toml``) would become part of the ledger: refused."""
-    if ledger.is_dir() and _read_as_journal(target, ledger):
+    if ledger.is_dir() and read_as_journal(target, ledger):
         raise LedgerError(f"{src}: archived as {target} it would be read as part of the ledger "
                           f"{ledger} (a .toml file where the ledger reads its journal files); "
                           "nothing recorded: give the ledger an archive subfolder (archive = "
                           f'"{DEFAULT_ARCHIVE}" in its ledger.toml)')
 
 
-def _read_as_journal(target: Path, ledger: Path) -> bool:
+def read_as_journal(target: Path, ledger: Path) -> bool:
     """Whether the ledger folder ``ledger`` reads ``target`` as one of its
-    files (journal, sources.toml, ledger.toml): the rule of ``sources add``
-    and ``sources remove``."""
+    files (journal, sources.toml, ledger.toml): the rule of ``sources add``,
+    ``sources remove`` and the importers' archive copies."""
     try:
         rel = real_path(target).relative_to(real_path(ledger))
     except ValueError:
