@@ -31,7 +31,8 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-from ledger.atomic import open_folder, real_path, unlink_at, write_atomic, write_atomic_at
+from ledger.atomic import (open_folder, read_only, real_path, unlink_at, write_atomic,
+                           write_atomic_at)
 from ledger.book import Book, _where_parts
 from ledger.edit import checked_edit, remove_tables, table_spans, write_edits, writing
 from ledger.errors import LedgerError
@@ -472,6 +473,8 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
                 kept.append((p, f"document {others[_file_id(p)]!r} uses it too"))
             elif root.is_dir() and read_as_journal(p, root):
                 kept.append((p, "the ledger reads it as one of its files"))
+            elif read_only(os.lstat(p)):
+                kept.append((p, "it is read-only"))
             elif sha256_file(p, inside=folder) != (digest or "").lower():
                 kept.append((p, "its SHA-256 is not the one the document records"))
             else:
