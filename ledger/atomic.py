@@ -42,7 +42,7 @@ __all__ = ["atomic_file", "atomic_file_at", "write_atomic", "write_atomic_at", "
            "write_all_atomic", "PartlyWritten", "leftovers",
            "unlink_at", "open_folder", "real_path", "temp_name", "ctrl_c_held", "UnsafeWrite",
            "write_manifest", "manifest_mismatch", "remove_listed", "MANIFEST",
-           "ledger_lock", "folder_name_lock", "LOCK_WAIT"]
+           "ledger_lock", "folder_name_lock", "LOCK_WAIT", "read_only"]
 
 NAME_MAX = 255
 
@@ -302,6 +302,32 @@ def _umask() -> int:
     return mask
 
 
+def read_only(st: os.stat_result) -> bool:
+    """Whether the file of ``st`` is one its user may not write, by its mode
+    bits (a rename over it needs only the folder's permission, and root's
+    access ignores the bits: a file chmod'ed 444 is read-only even for root)."""
+    if os.geteuid() == 0:
+        return not st.st_mode & 0o222
+    if st.st_uid == os.geteuid():
+        return not st.st_mode & 0o200
+    if st.st_gid == os.getegid() or st.st_gid in os.getgroups():
+        return not st.st_mode & 0o020
+    return not st.st_mode & 0o002
+
+
+def _mode_of_existing(dfd: int, name: str, shown) -> int | None:
+    """The mode bits of the file ``name`` in ``dfd`` (None when there is
+    none); ``UnsafeWrite`` when it is read-only: never replaced."""
+    try:
+        st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    if read_only(st):
+        raise UnsafeWrite(shown, f"read-only (mode {st.st_mode & 0o7777:04o}): ledger-tool "
+                                 "does not replace it; make it writable to change it")
+    return st.st_mode & 0o7777
+
+
 def _as_user_error(err: OSError, path) -> OSError:
     """The same error naming the user's file, not a temporary one."""
     return OSError(err.errno, err.strerror or str(err), str(path))
@@ -368,11 +394,9 @@ def _replaced_in(dfd: int, name: str, shown, mode: int | None, text: bool, encod
     ``name`` on success, removed otherwise."""
     tmp = None
     try:
+        had = _mode_of_existing(dfd, name, shown)
         if mode is None:
-            try:
-                mode = os.stat(name, dir_fd=dfd, follow_symlinks=False).st_mode & 0o7777
-            except FileNotFoundError:
-                mode = 0o666 & ~_umask()
+            mode = had if had is not None else 0o666 & ~_umask()
         for _ in range(100):
             tmp = temp_name(name)
             try:
@@ -474,10 +498,11 @@ def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
                                        "tmp": None, "old": None, "shown": path, "new": False}
                 staged.append(one)
                 dfd = one["dfd"]
-                try:
-                    mode = os.stat(name, dir_fd=dfd, follow_symlinks=False).st_mode & 0o7777
-                except FileNotFoundError:
+                had = _mode_of_existing(dfd, name, path)
+                if had is None:
                     mode, one["new"] = 0o666 & ~_umask(), True
+                else:
+                    mode = had
                 tmp = temp_name(name)
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
                              | getattr(os, "O_CLOEXEC", 0), 0o600, dir_fd=dfd)

@@ -140,6 +140,8 @@ def run_remove(args: argparse.Namespace) -> int:
     print(f"ledger-tool: sources: removed document {d.id!r} ({d.file}:{d.line})", file=sys.stderr)
     for f in gone.files:
         print(f"ledger-tool: sources: removed archived file {f}", file=sys.stderr)
+    for f, why in gone.kept:
+        print(f"ledger-tool: sources: kept {f}: {why}", file=sys.stderr)
     for entry, quote in gone.citations:
         print(f"ledger-tool: sources: removed entry {entry!r}'s citation {quote!r}",
               file=sys.stderr)

@@ -42,7 +42,7 @@ from ledger.read.folder import ledger_folder_of, unread_in_ledger
 from ledger.safe_io import journal_files
 from ledger.read.journal_columns import read_files_book
 from ledger.safe_io import read_bytes
-from ledger.sources.archive import DEFAULT_ARCHIVE, named_archive
+from ledger.sources.archive import DEFAULT_ARCHIVE, named_archive, read_as_journal
 from ledger.text_safety import one_line
 from ledger.writer import appended, render, unreadable
 from ledger_tool.cmd_init import LEDGER_FILE, SOURCES_FILE, init_ledger
@@ -256,6 +256,7 @@ def run_data(args) -> int:
                         entries=entries, documents=documents, held=refused_ids(problems))
         kept_to_the_end()
     progress.done()
+    _refuse_archived_as_journal(results, archive, root)
 
     _print_problems(result.problems, "" if args.dry_run else "the rejects file")
     file_errors = [pr for pr in result.problems if kind_of(pr) == "error"]
@@ -574,6 +575,20 @@ def _batches(kind: str, args, cap: int):
                 yield pending.pop(0).result()
         for f in pending:
             yield f.result()
+
+
+def _refuse_archived_as_journal(results: list[ReadResult], archive: Path, root: Path) -> None:
+    """A data file's archived copy where the ledger reads its files (a
+    ``flows.toml`` archived in the ledger folder itself) would be read as a
+    journal: refused, as ``sources add`` refuses it, before anything is written."""
+    for r in results:
+        if r.document and read_as_journal(archive / r.document["path"], root):
+            raise LedgerError(
+                f"import: {r.file}: archived as {archive / r.document['path']} it would be "
+                f"read as part of the ledger {root} (a .toml file where the ledger reads its "
+                f"journal files); nothing written: archive it in a folder the ledger does not "
+                f'read (--archive DIR, or archive = "{DEFAULT_ARCHIVE}" in its ledger.toml), '
+                f"or name the data file .json or .xml")
 
 
 def _ledger_archive(root: Path, options: dict, archive: Path) -> list[Path]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ledger.csv_guard import guard
 from ledger.errors import LedgerError
 from ledger.imports.common import (ReadResult, Record, duplicate_id, first_of_each_id,
                                    import_problem, open_data, read_file)
@@ -284,7 +285,7 @@ def write_documents(folder: Path, documents: list[dict[str, Any]]) -> None:
         keys = ["id", "title", "retrieved", "path", "sha256", "notes"]
         w.writerow(keys)
         for d in documents:
-            w.writerow([str(d.get(k, "")) for k in keys])
+            w.writerow([guard(str(d.get(k, ""))) for k in keys])   # read back: unguard
 
 
 def archive(path: Path, folder: Path, document: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ of the values instead.
 Text a spreadsheet would run as a formula (starting with = + - @ tab or CR,
 after any apostrophes) gets one more leading apostrophe, the guard (OWASP's
 advice for CSV injection), and the import takes one off such text only
-(``guard``, ``GUARD_TO_DROP``): "-x" -> "'-x", "'-x" -> "''-x", while "'x"
+(``ledger.csv_guard``: ``guard``, ``unguard``): "-x" -> "'-x", "'-x" -> "''-x", while "'x"
 and "''x" are written as they are.  Every text reads back exactly; a file
 written before the guard counted apostrophes ("''x" then meant "''x", not
 "'x") reads as it did, but for a cell with two or more apostrophes before a
@@ -21,24 +21,12 @@ rule.
 from __future__ import annotations
 
 import json
-import re
 
-GUARD = "'"
-# a writer puts a GUARD before text matching this (unless it is a number: -5)
-GUARDED_START = r"^'*[=+\-@\t\r]"
-GUARD_TO_DROP = r"^'(?='*[=+\-@\t\r])"          # what the import takes off
-_GUARDED = re.compile(GUARDED_START)
-NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")   # not guarded: -5
+from ledger.csv_guard import GUARD, GUARD_TO_DROP, GUARDED_START, NUMBER, guard, guarded, unguard
+from ledger.limits import json_depth
 
-
-def guarded(text: str) -> bool:
-    """Whether a writer puts a GUARD before ``text``."""
-    return bool(_GUARDED.match(text)) and not NUMBER.match(text)
-
-
-def guard(text: str) -> str:
-    """``text`` as a CSV cell a spreadsheet shows as text."""
-    return GUARD + text if guarded(text) else text
+__all__ = ["GUARD", "GUARDED_START", "GUARD_TO_DROP", "NUMBER", "guarded", "guard", "unguard",
+           "citations_cell", "cell_citations"]
 
 
 def citations_cell(values: list[str]) -> str:
@@ -54,8 +42,8 @@ def citations_cell(values: list[str]) -> str:
 def cell_citations(cell: str) -> list[str] | None:
     """The values ``citations_cell`` wrote as a JSON list; None for a plain
     cell (one value a line)."""
-    if not (cell.startswith("[") and cell.endswith("]")):
-        return None
+    if not (cell.startswith("[") and cell.endswith("]")) or json_depth(cell) > 1:
+        return None     # nested: no list of texts (and json recurses per level)
     try:
         got = json.loads(cell)
     except ValueError:

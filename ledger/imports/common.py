@@ -467,19 +467,31 @@ def keep_user_edits(fields: dict[str, Any], old: Entry | EntryRow, own: Wordings
     note = str(fields.get("notes") or "")
     new = [n for n in note.split("; ") if n.strip()] if note else []
     parts = [n for n in (old.notes or "").split("; ") if n.strip()]
+    # a remark the user joined to one of the importer's parts otherwise than
+    # with "; " (". Phoned: final", a new line): that part and the remark, kept
+    glued = {n: p for n in new for p in parts if p not in new and user_remark_after(p, n)}
+    kept_new = [glued.get(n, n) for n in new]
     # the old parts the new note has or in the importer's wordings are its
     # own; of the others, in order, one is replaced by each new part in none
     # (the data's own text, a flow's changed description: the importer
     # writes it first); the rest are the user's remarks, kept
-    unread_new = [n for n in new if n not in parts and not own.wrote(n)]
-    others = [n for n in parts if n not in new and not own.wrote(n)]
+    unread_new = [n for n in new if n not in parts and n not in glued and not own.wrote(n)]
+    others = [n for n in parts if n not in kept_new and not own.wrote(n)]
     replaced = others[:len(unread_new)]
     added = others[len(unread_new):]
-    if added:
-        fields["notes"] = "; ".join([*new, *added])
+    if added or glued:
+        fields["notes"] = "; ".join([*kept_new, *added])
     # an old part in one of the importer's wordings and gone: its own, or a
     # remark worded like one: said
-    return replaced + [n for n in parts if n not in new and own.wrote(n)]
+    return replaced + [n for n in parts if n not in kept_new and own.wrote(n)]
+
+
+def user_remark_after(old: str, note: str) -> bool:
+    """Whether the note ``old`` is the importer's ``note`` with a remark of
+    the user's after it ("; more", ". Phoned: final", a new line): the
+    user's text after the importer's note is the user's, kept."""
+    return bool(note) and len(old) > len(note) and old.startswith(note) and \
+        bool(old[len(note):].strip(" ;.,\n\t"))
 
 
 # the fields each importer writes (by its ids' prefix); any other field of an

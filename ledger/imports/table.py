@@ -32,7 +32,7 @@ import csv
 import io
 import sys
 import zipfile
-from ledger.imports.cells import GUARD_TO_DROP, cell_citations
+from ledger.imports.cells import cell_citations, unguard
 from ledger.imports.identity import Figures, Same, duplicate_message, more_rows_message, same_figures
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import EntryRow, check_records, ledger_entries
@@ -607,16 +607,13 @@ def _quote_fault(text: str, delimiter: str) -> str | None:
     return "end" if state == "quoted" else None
 
 
-_GUARD_TO_DROP = re.compile(GUARD_TO_DROP)
-
-
 def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def _cell_text(v) -> str:
     """One cell to text: dates as ISO, whole floats without '.0', our
-    writers' guard apostrophe taken off (``GUARD_TO_DROP``)."""
+    writers' guard apostrophe taken off (``unguard``)."""
     import pandas as pd
 
     if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
@@ -632,7 +629,7 @@ def _cell_text(v) -> str:
     if isinstance(v, float):
         return format(Decimal(repr(v)).normalize(), "f")
     t = str(v).strip(TAG_SPACE)   # spaces: a control character is its field's rule's
-    return t[1:] if t.startswith("'") and _GUARD_TO_DROP.match(t) else t
+    return unguard(t)
 
 
 def _norm_header(h: str) -> str:
@@ -688,6 +685,8 @@ def _date_format_problem(date_format: str) -> str:
         pd.to_datetime(pd.Series(["2015-07-30"]), format=date_format, errors="coerce")
     except (ValueError, TypeError) as err:
         return " ".join(str(err).split())[:200]
+    except re.error:      # the parser's pattern names a group twice
+        return "it gives a directive twice"
     return ""
 
 

@@ -23,6 +23,7 @@ import io
 from pathlib import Path
 
 from ledger.book import Book
+from ledger.csv_guard import unguard
 from ledger.model import Document, Problem
 from ledger.read.journal import DOCUMENT_FIELDS, _document
 from ledger.read.table import read_bulk_book
@@ -91,7 +92,8 @@ def read_documents(ledger: str | Path) -> tuple[dict[str, Document] | None, list
     for line, row in enumerate(rows[1:], 2):   # a quoted line break is not counted
         if not any(cell.strip() for cell in row):
             continue
-        fields = {h: row[i].strip() for i, h in known if i < len(row) and row[i].strip()}
+        # a writer's formula guard taken off (import --to writes the dataset's file)
+        fields = {h: unguard(row[i].strip()) for i, h in known if i < len(row) and row[i].strip()}
         doc = _document(fields, fname, line, problems)
         if doc is None:
             continue

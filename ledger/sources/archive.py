@@ -31,7 +31,8 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-from ledger.atomic import open_folder, real_path, unlink_at, write_atomic, write_atomic_at
+from ledger.atomic import (open_folder, read_only, real_path, unlink_at, write_atomic,
+                           write_atomic_at)
 from ledger.book import Book, _where_parts
 from ledger.edit import checked_edit, remove_tables, table_spans, write_edits, writing
 from ledger.errors import LedgerError
@@ -49,7 +50,7 @@ from ledger.sources.text import (HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES, Loc
 __all__ = ["SourceText", "Location", "Archive", "read_source", "sha256_file",
            "sources_file", "add_document", "remove_document", "ledger_archive",
            "archived_document", "document_rows", "TEXT_SUFFIXES",
-           "HTML_SUFFIXES", "PDF_SUFFIXES", "DEFAULT_ARCHIVE"]
+           "HTML_SUFFIXES", "PDF_SUFFIXES", "DEFAULT_ARCHIVE", "read_as_journal"]
 
 SOURCES_FILE = "sources.toml"
 
@@ -360,6 +361,7 @@ class Removed(NamedTuple):
     document: Document
     files: tuple[Path, ...]                 # archived original and rendering deleted
     citations: tuple[tuple[str, str], ...]  # (entry id, quote) of the citations removed
+    kept: tuple[tuple[Path, str], ...] = ()  # archived files left in place, and why
 
 
 def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False,
@@ -450,24 +452,47 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
         checked_edit(f, old, new, expect)
         edits[f] = (old, new)
     folder = Path(archive) if archive is not None else ledger_archive(root, journal.options)
-    files = []
+    files, kept = [], []
     if folder.is_dir():
-        others = {d.path for d in journal.documents.values() if d.id != doc_id} | \
-                 {d.text for d in journal.documents.values() if d.id != doc_id}
-        for rel in (doc.path or "", doc.text or ""):
-            if rel and rel not in others:
-                try:
-                    confine(folder / rel, folder, what="archived document")
-                except LedgerError:
-                    continue      # never delete outside the archive
-                p = folder / rel
-                if p.is_file() and not p.is_symlink():
-                    files.append(p)
+        # another record may spell the same file differently ("./x", "X" on a
+        # case-insensitive disk, a hard link): the file itself is compared
+        others = {_file_id(folder / r): d.id for d in journal.documents.values()
+                  if d.id != doc_id for r in (d.path, d.text) if r}
+        others.pop(None, None)
+        for rel, digest in ((doc.path or "", doc.sha256), (doc.text or "", doc.text_sha256)):
+            if not rel:
+                continue
+            p = folder / rel
+            try:
+                confine(p, folder, what="archived document")
+            except LedgerError:
+                continue      # never delete outside the archive
+            if not p.is_file() or p.is_symlink():
+                continue
+            if _file_id(p) in others:
+                kept.append((p, f"document {others[_file_id(p)]!r} uses it too"))
+            elif root.is_dir() and read_as_journal(p, root):
+                kept.append((p, "the ledger reads it as one of its files"))
+            elif read_only(os.lstat(p)):
+                kept.append((p, "it is read-only"))
+            elif sha256_file(p, inside=folder) != (digest or "").lower():
+                kept.append((p, "its SHA-256 is not the one the document records"))
+            else:
+                files.append(p)
     write_edits(root, edits, dry_run=dry_run)
     if not dry_run:
         for p in files:
             p.unlink(missing_ok=True)
-    return Removed(doc, tuple(files), tuple((c.entry, c.quote) for c in citing))
+    return Removed(doc, tuple(files), tuple((c.entry, c.quote) for c in citing), tuple(kept))
+
+
+def _file_id(p: Path) -> tuple[int, int] | None:
+    """The (device, inode) of the file at ``p``, None when there is none."""
+    try:
+        st = os.stat(p)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
 
 
 class _Cited(NamedTuple):
@@ -543,17 +568,22 @@ def _refuse_read_as_journal(src: Path, target: Path, ledger: Path) -> None:
     """A document archived where the ledger reads journal files (an archive
     that is the ledger folder itself, or named by an option outside
     ``ledger.toml``) would become part of the ledger: refused."""
-    if not ledger.is_dir():
-        return
-    try:
-        rel = real_path(target).relative_to(real_path(ledger))
-    except ValueError:
-        return
-    if unread_reason(rel.parts, archive_parts(ledger)) is None:
+    if ledger.is_dir() and read_as_journal(target, ledger):
         raise LedgerError(f"{src}: archived as {target} it would be read as part of the ledger "
                           f"{ledger} (a .toml file where the ledger reads its journal files); "
                           "nothing recorded: give the ledger an archive subfolder (archive = "
                           f'"{DEFAULT_ARCHIVE}" in its ledger.toml)')
+
+
+def read_as_journal(target: Path, ledger: Path) -> bool:
+    """Whether the ledger folder ``ledger`` reads ``target`` as one of its
+    files (journal, sources.toml, ledger.toml): the rule of ``sources add``,
+    ``sources remove`` and the importers' archive copies."""
+    try:
+        rel = real_path(target).relative_to(real_path(ledger))
+    except ValueError:
+        return False
+    return unread_reason(rel.parts, archive_parts(ledger)) is None
 
 
 def _refuse_archive_link_out(folder: Path, ledger: Path | None) -> None:

@@ -268,6 +268,7 @@ def test_remove_keeps_the_other_documents_bytes(ledger_copy, run_cli):
     book, archive = ledger_copy
     before = (book / "sources.toml").read_text("utf-8")
     uncited = "000_a23507379a8d4142"
+    (archive / f"{uncited}.txt").chmod(0o644)   # the seeds' copy may be read-only: then kept
     code, _, err = run_cli("sources", "remove", uncited, "--ledger", book, "--sources", archive)
     assert code == 0, err
     after = (book / "sources.toml").read_text("utf-8")
