@@ -215,7 +215,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
             out_rows = parts.row[starts]
             value_minor = np.add.reduceat(objects(value_parts), starts)
             orig_minor = np.add.reduceat(objects(orig_parts), starts)
-            rate = _effective_rate(value_minor, orig_minor, dst_digits, src_digits[out_rows])
+            rate = effective_rate(value_minor, orig_minor, dst_digits, src_digits[out_rows])
             rate_date = np.full(len(out_rows), np.datetime64("NaT"), dtype="datetime64[D]")
             srcs = pd.Series(conv["base_source"]).groupby(parts.row).agg(
                 lambda x: " + ".join(dict.fromkeys(x)))
@@ -1330,7 +1330,10 @@ def _check_year_covers(avg, posc, parts, m, sm, sd, f, c, currency, data_end,
             notes.append(note)
 
 
-def _effective_rate(value_minor, orig_minor, dst_digits, src_digits):
+def effective_rate(value_minor, orig_minor, dst_digits, src_digits):
+    """Per row: the value over the original amount (Decimals to the rate
+    table's digits), the one rate of an amount valued at several (yearly
+    averages); 0 for nothing.  ``src_digits`` per row, ``dst_digits`` one."""
     out = np.empty(len(value_minor), dtype=object)
     with localcontext() as ctx:
         ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
