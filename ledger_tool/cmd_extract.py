@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             raise LedgerError(f"extract: --draft {draft} already exists; "
                               "choose another file or add --force to overwrite it")
 
-    failed = 0
+    failed = too_large = 0
     results = []   # (SourceText, [Mention])
     for name in args.docs:
         try:
@@ -88,8 +88,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"ledger-tool: extract: note: {one_line(name)}: read {how}, {one_line(doc.path.name)} (the "
                   f"text the audit checks quotes against; lines and columns are the "
                   f"rendering's)", file=sys.stderr)
-        mentions = mentions_in(doc)
+        big: list = []    # figures too large to hold: each said, the rest read
+        mentions = mentions_in(doc, too_large=big)
         shown = one_line(str(doc.path))    # a line feed in a name cannot print a line of its own
+        for fig in big:
+            at = doc.locate(fig.at)
+            print(f"ledger-tool: extract: {shown}:{at.line}:{at.column}: {fig.figure}",
+                  file=sys.stderr)
+        too_large += len(big)
         print_capped((f"{shown}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
                       "'francs CFA' is XOF (West Africa) or XAF (Central Africa) and the "
                       "document does not say which; the currency is written XOF|XAF: confirm it"
@@ -138,8 +144,10 @@ def run(args: argparse.Namespace) -> int:
         _write_table(mentions, args.locale)
     if failed:
         print(f"ledger-tool: extract: {failed} document(s) could not be read", file=sys.stderr)
-        return 1
-    return 0
+    if too_large:
+        print(f"ledger-tool: extract: {too_large} figure(s) too large to hold were not read",
+              file=sys.stderr)
+    return 1 if failed or too_large else 0
 
 
 # ------------------------------------------------------------------ output

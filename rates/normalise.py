@@ -195,6 +195,8 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         if rp.any():
             orig_parts = _put(orig_parts, rp,
                               _per_year_parts(parts, rp, amount_minor, orig_total))
+        orig_parts, = _split_years([orig_parts], [orig_total], frame, amount_minor, src_digits,
+                                   parts, rate_rows)
         conv = _yearly_average(table, cur, currency, parts, f, clamp, sm, sd,
                                opts.years is not None, notes)
         _check_rates(conv, parts.row, f, cur, currency)
@@ -213,7 +215,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
             out_rows = parts.row[starts]
             value_minor = np.add.reduceat(objects(value_parts), starts)
             orig_minor = np.add.reduceat(objects(orig_parts), starts)
-            rate = _effective_rate(value_minor, orig_minor, dst_digits, src_digits[out_rows])
+            rate = effective_rate(value_minor, orig_minor, dst_digits, src_digits[out_rows])
             rate_date = np.full(len(out_rows), np.datetime64("NaT"), dtype="datetime64[D]")
             srcs = pd.Series(conv["base_source"]).groupby(parts.row).agg(
                 lambda x: " + ".join(dict.fromkeys(x)))
@@ -243,6 +245,9 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
                                               rate_of, scale)
                 orig_minor = _put(orig_minor, rp, orig_p)
                 value_minor = _put(value_minor, rp, value_p)
+            value_minor, orig_minor = _split_years(
+                [value_minor, orig_minor], [value_total, orig_total], frame, amount_minor,
+                src_digits, parts, rate_rows)
             year = parts.fy
         else:
             out_rows = np.arange(n)
@@ -1109,25 +1114,69 @@ def _factor_at(factor, idx):
             approx if np.ndim(approx) == 0 else np.asarray(approx, dtype=np.float64)[idx])
 
 
-def _split_whole_years(value_parts, frame, amount_minor, src_digits, parts, factor,
-                       rate_rows, rate_of, scale):
-    """``_split_whole`` for rates per year part (``yearly-average``), in place:
-    in each year the parts of a split entry add up to the entry's own part of
-    that year converted and rounded once, shared by largest remainders (each
-    part's year rounded alone could lose or gain a cent a year against it)."""
+def _split_year_groups(frame, amount_minor, src_digits, parts):
+    """``_split_groups`` whose parts share the entry's years: (its rows, the
+    parts' minor units, the entry's, the year parts (one row per year, one
+    column per split part))."""
     groups = list(_split_groups(frame, amount_minor, src_digits))
     if not groups:
-        return value_parts
+        return
     first = np.searchsorted(parts.row, np.arange(len(frame)))
     count = np.bincount(parts.row, minlength=len(frame))
-    wide = False
     for r, w, whole in groups:
         k = int(count[r[0]])
         idx = first[r][:, None] + np.arange(k)          # parts: one row per split part
         if k == 0 or (count[r] != k).any() or (parts.fy[idx] != parts.fy[idx[0]]).any() \
                 or (parts.weight[idx] != parts.weight[idx[0]]).any():
             continue     # the parts do not share the entry's years
-        p0, r0 = idx[0], r[:1]
+        yield r, w, whole, idx.T
+
+
+def _put_shares(target, idx, years, w):
+    """``target`` with the entry's ``years`` shared by the weights ``w`` at the
+    year parts ``idx`` (Python ints when needed): the running sum to each
+    year is shared (largest remainders) and each part's year is the step of
+    its share, so every year adds up to the entry's and every part's years
+    to its own total (a year's figure shared alone could drift a part's
+    total by a unit)."""
+    run = [_share(objects([x]), w) for x in np.cumsum(objects(years))]
+    shares = [objects(run[0])] + [objects(run[j]) - objects(run[j - 1])
+                                  for j in range(1, len(run))]
+    if target.dtype != object and any(np.asarray(s).dtype == object for s in shares):
+        target = objects(target)
+    for j, s in enumerate(shares):
+        target[idx[j]] = s
+    return target
+
+
+def _split_years(spread, totals, frame, amount_minor, src_digits, parts, rate_rows):
+    """Each of ``spread`` (per year part) with the years of a split entry
+    made from the entry's whole total (its parts' ``totals`` added) spread
+    over its years once, each year's figure shared among the parts by
+    largest remainders: each part spread and rounded alone moved a year's
+    figure by a unit or more (ties going to the earlier year each time)."""
+    spread = [np.asarray(s).copy() for s in spread]
+    for r, w, _, idx in _split_year_groups(frame, amount_minor, src_digits, parts):
+        if rate_rows[r[0]]:
+            continue     # an amount a year: each part's whole years are its own
+        p0, r0 = idx[:, 0], r[:1]
+        for i, tot in enumerate(totals):
+            years = largest_remainder(objects([sum(objects(np.asarray(tot)[r]))]),
+                                      np.zeros(len(p0), dtype=np.int64), parts.weight[p0],
+                                      parts.weight_sum[r0], parts.fy[p0])
+            spread[i] = _put_shares(spread[i], idx, years, w)
+    return spread
+
+
+def _split_whole_years(value_parts, frame, amount_minor, src_digits, parts, factor,
+                       rate_rows, rate_of, scale):
+    """``_split_whole`` for rates per year part (``yearly-average``), in place:
+    in each year the parts of a split entry add up to the entry's own part of
+    that year converted and rounded once, shared by largest remainders (each
+    part's year rounded alone could lose or gain a cent a year against it)."""
+    for r, w, whole, idx in _split_year_groups(frame, amount_minor, src_digits, parts):
+        k = idx.shape[0]
+        p0, r0 = idx[:, 0], r[:1]
         total = mul_round(objects([whole]), [_factor_at(factor, r0)])
         if rate_rows[r0[0]]:
             orig = _year_shares(np.zeros(k, dtype=np.int64), parts.weight[p0],
@@ -1138,11 +1187,7 @@ def _split_whole_years(value_parts, frame, amount_minor, src_digits, parts, fact
                                      parts.weight[p0], parts.weight_sum[r0], parts.fy[p0])
         years = mul_round(objects(orig), [_factor_at(rate_of, p0),
                                           _factor_at(scale, np.repeat(r0, k))])
-        shares = [_share(years[j:j + 1], w) for j in range(k)]
-        if not wide and any(np.asarray(s).dtype == object for s in shares):
-            value_parts, wide = objects(value_parts), True
-        for j in range(k):
-            value_parts[idx[:, j]] = shares[j]
+        value_parts = _put_shares(value_parts, idx, years, w)
     return value_parts
 
 
@@ -1285,7 +1330,10 @@ def _check_year_covers(avg, posc, parts, m, sm, sd, f, c, currency, data_end,
             notes.append(note)
 
 
-def _effective_rate(value_minor, orig_minor, dst_digits, src_digits):
+def effective_rate(value_minor, orig_minor, dst_digits, src_digits):
+    """Per row: the value over the original amount (Decimals to the rate
+    table's digits), the one rate of an amount valued at several (yearly
+    averages); 0 for nothing.  ``src_digits`` per row, ``dst_digits`` one."""
     out = np.empty(len(value_minor), dtype=object)
     with localcontext() as ctx:
         ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN

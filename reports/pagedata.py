@@ -406,9 +406,11 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         e = by_id.get(rid)
         if e is None:
             fact = fact_of.get(rid)
+            # no rate date: yearly averages (the effective rate over the years)
             rate = "" if r.original_currency == r.report_currency else (
-                f"{r.rate} {r.report_currency} per {r.original_currency} on "
-                f"{None if pd.isna(r.rate_date) else r.rate_date} ({r.rate_source})")
+                f"{r.rate} {r.report_currency} per {r.original_currency} "
+                f"{'from yearly averages' if pd.isna(r.rate_date) else f'on {r.rate_date}'}"
+                f" ({r.rate_source})")
             cites = []
             for c in cites_of.get(str(rid), []):
                 chk = checks.get((str(rid), str(c.document), str(c.quote)))

@@ -28,7 +28,8 @@ from ledger.errors import LedgerError
 from rates import _dates as D
 from rates._minor import objects, round_div
 from rates.deflate import constant_prices
-from rates.normalise import YEAR_MODES, add_decimals, last_year, normalise, year_label
+from rates.normalise import (YEAR_MODES, add_decimals, effective_rate, last_year, normalise,
+                             year_label)
 from reports.accounts import truncate
 from reports.columns import (_digits, _distinct_pairs_per_group, _minor, _text_codes,
                              _with_id_codes, decimal_column, to_money)
@@ -512,6 +513,8 @@ def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
             out["original_minor"] = np.add.reduceat(om if identity else om[order], starts)
         except OverflowError:   # pragma: no cover - sums past int64
             out["original_minor"] = np.add.reduceat(om.astype(object)[order], starts)
+    if "rate" in spread.columns and "currency" in spread.columns:
+        _one_rate(out, spread, order, sorted_codes, currency)
     rs = spread["rate_source"]
     if isinstance(rs.dtype, pd.CategoricalDtype):
         src_codes = rs.cat.codes.to_numpy().astype(np.int64)
@@ -538,6 +541,29 @@ def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
     else:
         out["rate_source"] = pd.Series(source, dtype=object)
     return out[cols]
+
+
+def _one_rate(out: pd.DataFrame, spread: pd.DataFrame, order: np.ndarray,
+              sorted_codes: np.ndarray, currency: str) -> None:
+    """In place: a group (``sorted_codes``, the spread's rows in ``order``)
+    whose years were valued at different rates (yearly averages) gets its
+    effective rate, its value over its original amount, and no rate date
+    (the first year's rate and date stood for the whole)."""
+    rate = spread["rate"].to_numpy(dtype=object)[order]
+    differ = (rate[1:] != rate[:-1]) & (sorted_codes[1:] == sorted_codes[:-1])
+    multi = np.unique(sorted_codes[1:][differ])
+    if not len(multi):
+        return
+    sub = out.iloc[multi]
+    digits = sub["currency"].astype(str).map(currency_digits).to_numpy()
+    rate = out["rate"].to_numpy(dtype=object).copy()
+    rate[multi] = effective_rate(objects(sub["value_minor"].to_numpy()), _orig_minor(sub),
+                                 currency_digits(currency), digits)
+    out["rate"] = pd.Series(rate, dtype=object)
+    if "rate_date" in out.columns:
+        when = out["rate_date"].to_numpy().copy()
+        when[multi] = np.datetime64("NaT")
+        out["rate_date"] = when
 
 
 def _group_codes(spread: pd.DataFrame) -> np.ndarray:

@@ -75,11 +75,16 @@ def test_parts_add_up_to_the_entry_each_year(tmp_path, run_cli):
                         by="year")
     assert _cents(rows, "(total)") == want
     parts = [_cents(rows, f"Purposes:P{k}") for k in range(3)]
+    run, before = 0, [0, 0, 0]
     for y, cents in want.items():
         got = [p[y] for p in parts]
         assert sum(got) == cents
-        # each part the entry's year shared by the parts' amounts
-        assert got == _largest_remainder(cents, [1666667, 1666667, 1666666])
+        # each part: the step of its share of the entry's running sum (fix44:
+        # so each part's years also add up to its share of the whole)
+        run += cents
+        now = _largest_remainder(run, [1666667, 1666667, 1666666])
+        assert got == [a - b for a, b in zip(now, before)]
+        before = now
     # without years: the sum of the years, in balance and report alike
     rows, _ = converted(book, ReportOptions(currency="USD", valuation="yearly-average"))
     total = {r["account"]: Decimal(str(r["amount"])) for r in rows}
