@@ -45,11 +45,11 @@ period = "over 2 years"
 # by hand, at 14,000 IDR a euro (the rates.csv's rate on the entry's date): 31 Dec 2016 to 30 Dec 2018 is 730 days, 1 in
 # 2016, 365 in 2017, 364 in 2018, shared by largest remainders.
 # "tiny": 1,400 IDR -> 1.92, 700, 698.08 -> 2, 700, 698 (10 cents -> 0, 5, 5:
-# 2016 is 0.00 EUR but 2 IDR).  "split" parts: 140 IDR -> 0, 70, 70 and
-# 280 IDR -> 0, 140, 140 (1 cent -> 0, 1, 0: 2018's X:Y is 0.00 EUR but 70 IDR,
-# beside a part that is not 0)
-IDR_BY_HAND = {"2016": Decimal(2), "2017": Decimal(700 + 70 + 140),
-               "2018": Decimal(698 + 70 + 140)}
+# 2016 is 0.00 EUR but 2 IDR).  "split" is spread whole, once (docs/rates.md):
+# 420 IDR -> 0.58, 210, 209.42 -> 1, 210, 209 (3 cents -> 0, 2, 1: 2016 is
+# 0.00 EUR but 1 IDR); its parts share each year's running total
+IDR_BY_HAND = {"2016": Decimal(2 + 1), "2017": Decimal(700 + 210),
+               "2018": Decimal(698 + 209)}
 KWD = """\
 [ledger]
 name = "kwd"
