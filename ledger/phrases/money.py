@@ -1163,17 +1163,17 @@ _ITEM_SPLIT = re.compile(rf"{_WS}*,{_WS}+")     # not "1,500"
 # respectively", "paragraph 12, 6 and 7 million …", "Article 12, …"): its
 # number is no item of a list, and the list is not read (its last figure
 # only); a determiner before a list of several numbers and commas is taken
-# as one too ("The 27, 6 and 7 million …")
+# as one too ("The 27, 6 and 7 million …").  A label numbers only the word
+# right after it, so singular and with no punctuation between: "Last year,
+# 6 and 7 …" and "In both years 6 and 7 …" are lists
 _LABELS = frozenset("""
-    page pages p pp paragraph paragraphs para section sections § article articles art
-    chapter chapters table tables figure figures fig annex annexes annexe appendix
-    appendices note notes item items line lines clause clauses schedule schedules part
-    parts phase phases project projects no nos number numbers n° nº rule rules step steps
-    round rounds grade grades year years level levels volume vol issue row rows column
-    columns box question questions point points option options lot lots tranche tranches
-    chapitre chapitres paragraphe paragraphes alinéa alinéas tableau tableaux ligne lignes
-    colonne colonnes projet projets étape étapes numéro numéros année années
+    page paragraph section § article chapter table figure annex annexe appendix note
+    item line clause schedule part phase project no number n° nº rule step round grade
+    year level volume issue row column box question point option lot tranche
+    chapitre paragraphe alinéa tableau ligne colonne projet étape numéro année
 """.split())
+# abbreviated labels, said with their full stop: "p. 7 and 8 …"
+_ABBREVIATED_LABELS = frozenset("p pp para art fig vol no nos".split())
 _DETERMINERS = frozenset("""
     the a an this that these those its their his her our
     le la les un une ce cet cette ces du des
@@ -1196,7 +1196,10 @@ def _list_opens(text: str, window: int, start: int, commas: bool) -> bool:
     if _YEAR_TOKEN.fullmatch(t):
         return True
     word = t.strip(",;:.()").lower()
-    if re.search(r"\d", t) or word in _WORD_VALUES or word in _LABELS:
+    if re.search(r"\d", t) or word in _WORD_VALUES:
+        return False
+    if t.lower() in _LABELS or (t.endswith(".") and t[:-1].lower() in _ABBREVIATED_LABELS) \
+            or t.lower() in _ABBREVIATED_LABELS:
         return False
     return not (commas and word in _DETERMINERS)
 

@@ -31,3 +31,28 @@ def _read(text: str) -> list[tuple[Decimal, str]]:
 ])
 def test_an_amount_written_in_full_keeps_its_own_value_in_a_list(text, expected):
     assert _read(text) == [(Decimal(v), c) for v, c in expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Last year, 6 and 7 million pounds respectively went to Chad and Mali.",
+    "For both projects, 6 and 7 million pounds respectively went to Chad and Mali.",
+    "In recent years, 6 and 7 million pounds respectively went to Chad and Mali.",
+    "Across both phases, 6 and 7 million pounds respectively went to Chad and Mali.",
+    "In the first two rounds, 6 and 7 million pounds respectively went to Chad and Mali.",
+    "Its two projects: 6 and 7 million pounds respectively.",
+    "In both years 6 and 7 million pounds respectively were spent.",
+])
+def test_a_label_word_that_numbers_nothing_keeps_the_list(text):
+    # 6 × 10^6 and 7 × 10^6
+    assert _read(text) == [(Decimal(6_000_000), "GBP"), (Decimal(7_000_000), "GBP")]
+
+
+def test_a_french_plural_label_keeps_the_list():
+    assert _read("Pour les deux projets, 6 et 7 millions d'euros respectivement.") == [
+        (Decimal(6_000_000), "EUR"), (Decimal(7_000_000), "EUR")]
+
+
+@pytest.mark.parametrize("text", ["Page 7 and 8 million pounds respectively.",
+                                  "See p. 7 and 8 million pounds respectively."])
+def test_a_label_right_before_the_first_number_still_numbers_it(text):
+    assert _read(text) == [(Decimal(8_000_000), "GBP")]
