@@ -871,14 +871,17 @@ def _spaces_end(text: str, pos: int) -> int:
 
 def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> int | None:
     """The value of "1 million 200 thousand" (``groups_text`` "1 million ",
-    then "200" and "thousand"), or "1 million 500" (no last scale), as said:
-    scales descending, each group below the one before; None when the
-    digits are no one number ("5 million 2 million pounds": £2m only)."""
-    if not re.fullmatch(r"[1-9]\d{0,2}", last_num):
+    then "200" and "thousand") as said: scales descending, each group below
+    the one before; None when the digits are no one number ("5 million 2
+    million pounds": £2m only), and when the last group has no scale word
+    ("Liberia 5 million 700 dollars per capita": a count, then $700) or an
+    abbreviation ("1 million 200k pounds")."""
+    if not re.fullmatch(r"[1-9]\d{0,2}", last_num) or last_scale is None \
+            or last_scale.lower() not in _WORD_SCALES:
         return None
     groups = [(int(g.group(1)), _scale_exp(g.group(2)))
               for g in _DIGIT_GROUP_RE.finditer(groups_text)]
-    groups.append((int(last_num), _SCALES[last_scale.lower()] if last_scale else 0))
+    groups.append((int(last_num), _SCALES[last_scale.lower()]))
     total, above = 0, None
     for v, exp in groups:
         if above is not None and (exp >= above or v * 10 ** exp >= 10 ** above):
@@ -887,20 +890,36 @@ def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> in
     return total
 
 
-_GROUP_AFTER = re.compile(rf"{_WS}+([1-9]\d{{0,2}}){_WS}?({_SCALE})(?![^\W\d_])", re.IGNORECASE)
+# scale words only: "£2 billion 300 m tunnel", "£1m 200k" join nothing
+_GROUP_AFTER = re.compile(rf"{_WS}+([1-9]\d{{0,2}}){_WS}+({_WORD_SCALE})(?![^\W\d_])",
+                          re.IGNORECASE)
+# what may follow the groups of an amount: no word, or a word that is no
+# noun ("£1 million 200 thousand people" counts people: £1m; "… thousand
+# euros" is an amount of its own); the amount's own currency word is
+# taken by the caller
+_AFTER_GROUPS = re.compile(
+    rf"{_WS}*(?:$|[^\w{_WS[1:-1]}]|(?:to|for|in|into|on|of|from|by|at|over|per|each|a|an|the|"
+    r"and|or|was|were|is|are|has|had|have|will|would|with|as|across|between|during|since|"
+    r"until|towards?|under|this|last|next|en|pour|à|au|aux|de|du|des|et|ou|par|sur|dans|"
+    r"avec|est|était|sera|ont)(?![^\W\d_]))", re.IGNORECASE)
 
 
-def _groups_after(text: str, end: int, top: int, exp: int) -> tuple[int, int]:
-    """The groups of digits and a smaller scale right after ``end`` that
-    continue a number of ``top`` times 10**``exp`` as said ("£1 million 200
-    thousand"): (what they add, where they end)."""
-    more, above = 0, exp
-    while (g := _GROUP_AFTER.match(text, end)) is not None:
+def _groups_after(text: str, end: int, top: int, exp: int, code: str) -> tuple[int, int]:
+    """The groups of digits and a smaller scale word right after ``end``
+    that continue a number of ``top`` times 10**``exp`` as said ("£1
+    million 200 thousand"), when what follows them is no noun nor another
+    currency: (what they add, where they end)."""
+    more, above, at = 0, exp, end
+    while (g := _GROUP_AFTER.match(text, at)) is not None:
         v, e = int(g.group(1)), _SCALES[g.group(2).lower()]
         if e >= above or v * 10 ** e >= 10 ** above:
             break
-        more, above, end = more + v * 10 ** e, e, g.end()
-    return more, end
+        more, above, at = more + v * 10 ** e, e, g.end()
+    if more:
+        w = _REDUNDANT_WORD.match(text, at)
+        if not (w and currency_code(w.group("w")) == code) and not _AFTER_GROUPS.match(text, at):
+            return 0, end
+    return more, at
 
 
 def _atom_from(m: re.Match) -> AmountMatch:
@@ -947,9 +966,10 @@ def _atom_from(m: re.Match) -> AmountMatch:
                 end = first.end()
     exp = _SCALES[scale.lower()] if scale else 0
     value, exact = _scaled(num, scale), True
-    if prefixed and scale and not vulgar and re.fullmatch(r"[1-9]\d{0,2}", num):
+    if prefixed and scale and scale.lower() in _WORD_SCALES and not vulgar \
+            and re.fullmatch(r"[1-9]\d{0,2}", num):
         # "£1 million 200 thousand": smaller groups said after the scale
-        more, end = _groups_after(m.string, end, int(num), exp)
+        more, end = _groups_after(m.string, end, int(num), exp, code)
         value += more
         if more:
             w = _REDUNDANT_WORD.match(m.string, end)

@@ -56,3 +56,23 @@ def test_a_french_plural_label_keeps_the_list():
                                   "See p. 7 and 8 million pounds respectively."])
 def test_a_label_right_before_the_first_number_still_numbers_it(text):
     assert _read(text) == [(Decimal(8_000_000), "GBP")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a count follows the groups: 1 × 10^6 only
+    ("The fund gave £1 million 200 thousand people received food.", [(1_000_000, "GBP")]),
+    # abbreviations join no groups: 2 × 10^9; 1 × 10^6; 5 × 10^9
+    ("A £2 billion 300 m tunnel", [(2_000_000_000, "GBP")]),
+    ("It gave £1m 200k.", [(1_000_000, "GBP")]),
+    ("It gave £5bn 300m.", [(5_000_000_000, "GBP")]),
+    # a last group with no scale word: a count, then $700
+    ("Liberia 5 million 700 dollars per capita", [(700, "USD")]),
+    # another currency's word: an amount of its own
+    ("The UK gave £1 million 200 thousand euros", [(1_000_000, "GBP"), (200_000, "EUR")]),
+    # the groups as said: 1 × 10^6 + 200 × 10^3
+    ("The UK gave £1 million 200 thousand to Chad.", [(1_200_000, "GBP")]),
+    ("The UK gave £1 million 200 thousand.", [(1_200_000, "GBP")]),
+    ("The UK gave £1 million 200 thousand pounds.", [(1_200_000, "GBP")]),
+])
+def test_digit_groups_after_a_scale_take_no_count_or_unit(text, expected):
+    assert _read(text) == [(Decimal(v), c) for v, c in expected]
