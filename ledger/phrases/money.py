@@ -1027,10 +1027,17 @@ _COMMA_BEFORE = re.compile(rf",{_WS}*$")
 _BEFORE_SPAN = 200
 
 
+_WS_CHARS = frozenset(" \t\u00a0\u2009\u202f")     # _WS's
+
+
 def _said_before(pattern: re.Pattern, text: str, end: int) -> re.Match | None:
     """``pattern`` (anchored at ``$``) ending at ``end``, looked for in the
-    ``_BEFORE_SPAN`` characters before it only."""
-    return pattern.search(text, max(0, end - _BEFORE_SPAN), end)
+    ``_BEFORE_SPAN`` characters before the spaces right before it (any run
+    of them: "between" then 250 spaces is still said before)."""
+    words_end = end
+    while words_end and text[words_end - 1] in _WS_CHARS:
+        words_end -= 1
+    return pattern.search(text, max(0, words_end - _BEFORE_SPAN), end)
 
 
 def _compound_start(m: re.Match) -> tuple[int, str]:

@@ -76,3 +76,10 @@ def test_a_label_right_before_the_first_number_still_numbers_it(text):
 ])
 def test_digit_groups_after_a_scale_take_no_count_or_unit(text, expected):
     assert _read(text) == [(Decimal(v), c) for v, c in expected]
+
+
+def test_between_before_a_long_run_of_spaces_still_makes_a_range():
+    got = find_mentions("It costs between" + " " * 250 + "nine hundred and one thousand pounds.")
+    # 9 × 10^2 to 1 × 10^3, never 901,000
+    assert [(m.amount, m.upper, m.currency) for m in got] == [
+        (Decimal(900), Decimal(1000), "GBP")]
