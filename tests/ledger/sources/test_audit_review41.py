@@ -20,3 +20,14 @@ def test_a_huge_figure_an_elided_quote_leaves_out_is_an_error(tmp_path, run_cli)
     assert errors == [f"error: doc:2:{column}: a figure the audit cannot read: {BIG} has too "
                       "many digits to be held exactly (at most 28 significant digits) "
                       "[figure-too-large]"]
+
+
+def test_an_amount_written_in_full_in_a_respective_list_is_verified(tmp_path, run_cli):
+    book = ledger_citing(tmp_path, run_cli, "The UK and France gave £600,000 and £7 million "
+                                            "respectively.\n")
+    add_cited(run_cli, book, "uk", "£600,000", "£600,000 and £7 million respectively")
+    code, out, err = run_cli("audit", book)
+    # by hand: the UK's £600,000 is what the document says (fix41 read £600,000 million)
+    assert code == 0 and "Traceback" not in err
+    assert [line for line in out.splitlines() if line.startswith("error:")] == []
+    assert "1 citations, 1 verified" in err
