@@ -871,14 +871,17 @@ def _spaces_end(text: str, pos: int) -> int:
 
 def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> int | None:
     """The value of "1 million 200 thousand" (``groups_text`` "1 million ",
-    then "200" and "thousand"), or "1 million 500" (no last scale), as said:
-    scales descending, each group below the one before; None when the
-    digits are no one number ("5 million 2 million pounds": £2m only)."""
-    if not re.fullmatch(r"[1-9]\d{0,2}", last_num):
+    then "200" and "thousand") as said: scales descending, each group below
+    the one before; None when the digits are no one number ("5 million 2
+    million pounds": £2m only), and when the last group has no scale word
+    ("Liberia 5 million 700 dollars per capita": a count, then $700) or an
+    abbreviation ("1 million 200k pounds")."""
+    if not re.fullmatch(r"[1-9]\d{0,2}", last_num) or last_scale is None \
+            or last_scale.lower() not in _WORD_SCALES:
         return None
     groups = [(int(g.group(1)), _scale_exp(g.group(2)))
               for g in _DIGIT_GROUP_RE.finditer(groups_text)]
-    groups.append((int(last_num), _SCALES[last_scale.lower()] if last_scale else 0))
+    groups.append((int(last_num), _SCALES[last_scale.lower()]))
     total, above = 0, None
     for v, exp in groups:
         if above is not None and (exp >= above or v * 10 ** exp >= 10 ** above):
@@ -887,20 +890,36 @@ def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> in
     return total
 
 
-_GROUP_AFTER = re.compile(rf"{_WS}+([1-9]\d{{0,2}}){_WS}?({_SCALE})(?![^\W\d_])", re.IGNORECASE)
+# scale words only: "£2 billion 300 m tunnel", "£1m 200k" join nothing
+_GROUP_AFTER = re.compile(rf"{_WS}+([1-9]\d{{0,2}}){_WS}+({_WORD_SCALE})(?![^\W\d_])",
+                          re.IGNORECASE)
+# what may follow the groups of an amount: no word, or a word that is no
+# noun ("£1 million 200 thousand people" counts people: £1m; "… thousand
+# euros" is an amount of its own); the amount's own currency word is
+# taken by the caller
+_AFTER_GROUPS = re.compile(
+    rf"{_WS}*(?:$|[^\w{_WS[1:-1]}]|(?:to|for|in|into|on|of|from|by|at|over|per|each|a|an|the|"
+    r"and|or|was|were|is|are|has|had|have|will|would|with|as|across|between|during|since|"
+    r"until|towards?|under|this|last|next|en|pour|à|au|aux|de|du|des|et|ou|par|sur|dans|"
+    r"avec|est|était|sera|ont)(?![^\W\d_]))", re.IGNORECASE)
 
 
-def _groups_after(text: str, end: int, top: int, exp: int) -> tuple[int, int]:
-    """The groups of digits and a smaller scale right after ``end`` that
-    continue a number of ``top`` times 10**``exp`` as said ("£1 million 200
-    thousand"): (what they add, where they end)."""
-    more, above = 0, exp
-    while (g := _GROUP_AFTER.match(text, end)) is not None:
+def _groups_after(text: str, end: int, top: int, exp: int, code: str) -> tuple[int, int]:
+    """The groups of digits and a smaller scale word right after ``end``
+    that continue a number of ``top`` times 10**``exp`` as said ("£1
+    million 200 thousand"), when what follows them is no noun nor another
+    currency: (what they add, where they end)."""
+    more, above, at = 0, exp, end
+    while (g := _GROUP_AFTER.match(text, at)) is not None:
         v, e = int(g.group(1)), _SCALES[g.group(2).lower()]
         if e >= above or v * 10 ** e >= 10 ** above:
             break
-        more, above, end = more + v * 10 ** e, e, g.end()
-    return more, end
+        more, above, at = more + v * 10 ** e, e, g.end()
+    if more:
+        w = _REDUNDANT_WORD.match(text, at)
+        if not (w and currency_code(w.group("w")) == code) and not _AFTER_GROUPS.match(text, at):
+            return 0, end
+    return more, at
 
 
 def _atom_from(m: re.Match) -> AmountMatch:
@@ -947,9 +966,10 @@ def _atom_from(m: re.Match) -> AmountMatch:
                 end = first.end()
     exp = _SCALES[scale.lower()] if scale else 0
     value, exact = _scaled(num, scale), True
-    if prefixed and scale and not vulgar and re.fullmatch(r"[1-9]\d{0,2}", num):
+    if prefixed and scale and scale.lower() in _WORD_SCALES and not vulgar \
+            and re.fullmatch(r"[1-9]\d{0,2}", num):
         # "£1 million 200 thousand": smaller groups said after the scale
-        more, end = _groups_after(m.string, end, int(num), exp)
+        more, end = _groups_after(m.string, end, int(num), exp, code)
         value += more
         if more:
             w = _REDUNDANT_WORD.match(m.string, end)
@@ -1007,10 +1027,17 @@ _COMMA_BEFORE = re.compile(rf",{_WS}*$")
 _BEFORE_SPAN = 200
 
 
+_WS_CHARS = frozenset(" \t\u00a0\u2009\u202f")     # _WS's
+
+
 def _said_before(pattern: re.Pattern, text: str, end: int) -> re.Match | None:
     """``pattern`` (anchored at ``$``) ending at ``end``, looked for in the
-    ``_BEFORE_SPAN`` characters before it only."""
-    return pattern.search(text, max(0, end - _BEFORE_SPAN), end)
+    ``_BEFORE_SPAN`` characters before the spaces right before it (any run
+    of them: "between" then 250 spaces is still said before)."""
+    words_end = end
+    while words_end and text[words_end - 1] in _WS_CHARS:
+        words_end -= 1
+    return pattern.search(text, max(0, words_end - _BEFORE_SPAN), end)
 
 
 def _compound_start(m: re.Match) -> tuple[int, str]:
@@ -1067,13 +1094,36 @@ def iter_atoms(text: str, pos: int = 0, too_large: list | None = None) -> Iterat
                 held = []
             held.append(atom)
             continue
-        if join == "and" and atom.scale and _RESPECTIVELY.match(text, atom.end):
-            held = [replace(a, amount=_tidy_amount(a.amount.scaleb(atom.scale)),
+        if join == "and" and atom.scale and _RESPECTIVELY.match(text, atom.end) \
+                and not all(_keeps_own(a.amount, a.text, atom) for a in held):
+            # "£600,000 and £7 million respectively": an amount written in
+            # full keeps its own value, only "£6" takes the scale
+            held = [replace(a, respective=True) if _keeps_own(a.amount, a.text, atom) else
+                    replace(a, amount=_tidy_amount(a.amount.scaleb(atom.scale)),
                             scale=atom.scale, respective=True) for a in held]
         yield from held
         held = []
         yield atom
     yield from held
+
+
+# a thousands separator: "600,000", "250 000", "1.000.000"
+_THOUSANDS_SEP = re.compile(rf"\d(?:,|\.|{_WS})\d{{3}}(?!\d)")
+
+
+def _in_full(value: Decimal, written: str) -> bool:
+    """Whether a number listed before a scaled amount is written in full
+    (a thousands separator, or 1,000 or more): it keeps its own value and
+    never takes the list's scale ("600,000 and 7 million pounds
+    respectively" is £600,000 and £7m)."""
+    return value >= 1000 or _THOUSANDS_SEP.search(written) is not None
+
+
+def _keeps_own(value: Decimal, written: str, last: AmountMatch) -> bool:
+    """Whether a number listed before ``last`` keeps its own value: written
+    in full while ``last``'s own number is not ("1,500 and 2,000 thousand
+    pounds respectively" lists numbers of thousands)."""
+    return _in_full(value, written) and not _in_full(last.amount.scaleb(-last.scale), last.text)
 
 
 def _listed(text: str, held: list[AmountMatch], atom: AmountMatch) -> str | None:
@@ -1140,17 +1190,17 @@ _ITEM_SPLIT = re.compile(rf"{_WS}*,{_WS}+")     # not "1,500"
 # respectively", "paragraph 12, 6 and 7 million …", "Article 12, …"): its
 # number is no item of a list, and the list is not read (its last figure
 # only); a determiner before a list of several numbers and commas is taken
-# as one too ("The 27, 6 and 7 million …")
+# as one too ("The 27, 6 and 7 million …").  A label numbers only the word
+# right after it, so singular and with no punctuation between: "Last year,
+# 6 and 7 …" and "In both years 6 and 7 …" are lists
 _LABELS = frozenset("""
-    page pages p pp paragraph paragraphs para section sections § article articles art
-    chapter chapters table tables figure figures fig annex annexes annexe appendix
-    appendices note notes item items line lines clause clauses schedule schedules part
-    parts phase phases project projects no nos number numbers n° nº rule rules step steps
-    round rounds grade grades year years level levels volume vol issue row rows column
-    columns box question questions point points option options lot lots tranche tranches
-    chapitre chapitres paragraphe paragraphes alinéa alinéas tableau tableaux ligne lignes
-    colonne colonnes projet projets étape étapes numéro numéros année années
+    page paragraph section § article chapter table figure annex annexe appendix note
+    item line clause schedule part phase project no number n° nº rule step round grade
+    year level volume issue row column box question point option lot tranche
+    chapitre paragraphe alinéa tableau ligne colonne projet étape numéro année
 """.split())
+# abbreviated labels, said with their full stop: "p. 7 and 8 …"
+_ABBREVIATED_LABELS = frozenset("p pp para art fig vol no nos".split())
 _DETERMINERS = frozenset("""
     the a an this that these those its their his her our
     le la les un une ce cet cette ces du des
@@ -1173,7 +1223,10 @@ def _list_opens(text: str, window: int, start: int, commas: bool) -> bool:
     if _YEAR_TOKEN.fullmatch(t):
         return True
     word = t.strip(",;:.()").lower()
-    if re.search(r"\d", t) or word in _WORD_VALUES or word in _LABELS:
+    if re.search(r"\d", t) or word in _WORD_VALUES:
+        return False
+    if t.lower() in _LABELS or (t.endswith(".") and t[:-1].lower() in _ABBREVIATED_LABELS) \
+            or t.lower() in _ABBREVIATED_LABELS:
         return False
     return not (commas and word in _DETERMINERS)
 
@@ -1215,7 +1268,9 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
                     number *= 100
                 value, exact = _scaled_fraction(number, last.scale, last.currency)
             else:
-                value, exact = parse_number(item).scaleb(last.scale), True
+                value, exact = parse_number(item), True
+                if not _keeps_own(value, item, last):
+                    value = value.scaleb(last.scale)
         except NotANumber:
             return
         if not _holdable(value) or value <= 0:

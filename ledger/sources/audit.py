@@ -1679,12 +1679,16 @@ def audit_whole(parts: Sequence[AuditPart], archive: Archive, documents: Mapping
         src = sources.get(d.id)
         big: list[FigureTooLarge] = []
         found = _mentions(src, d.id, big) if src is not None else []
-        quoted = [(c.match.start, c.match.end) for c in all_checks
-                  if c.doc == d.id and c.match is not None]
+        # where a citation said a figure it cannot read: an elided quote
+        # reads its parts only, never the words it leaves out
+        said = {(f.line, f.column) for c in all_checks if c.doc == d.id
+                for f in c.findings if f.code == "figure-too-large"}
         for err in big:
-            if src is None or any(s <= err.at < e for s, e in quoted):
-                continue     # said at the citation that quotes it
+            if src is None:
+                continue
             at = src.locate(err.at)
+            if (at.line, at.column) in said:
+                continue     # said at the citation that quotes it
             findings.append(finding("error", "figure-too-large",
                                     f"a figure the audit cannot read: {err.figure}",
                                     doc=d.id, line=at.line, column=at.column))

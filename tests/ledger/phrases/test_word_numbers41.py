@@ -17,8 +17,6 @@ def read(text: str) -> list[tuple[str, Decimal, str]]:
 
 
 @pytest.mark.parametrize("text, figure", [
-    # 1 × 10^6 + 500
-    ("1 million 500 pounds", 1_000_500),
     # 1 × 10^6 + 200 × 10^3
     ("£1 million 200 thousand", 1_200_000),
     ("£1 million 200 thousand pounds", 1_200_000),
