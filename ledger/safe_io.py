@@ -43,6 +43,7 @@ BULK_SUFFIXES = (".csv", ".parquet", ".pq")   # a bulk table ledger's file
 DEFAULT_ARCHIVE = "sources"    # the archive folder a ledger names by default (init writes it)
 OPTIONS_FILE = "ledger.toml"   # where init writes the [ledger] options
 OPTIONS_MAX_BYTES = 1 << 20
+HEAD_BYTES = 1 << 16     # of a bigger file, what tells a journal and its options
 DEFAULT_MAX_BYTES = 1 << 30          # 1 GiB for any one file read
 SIZE_ENV = "LEDGER_TOOL_MAX_FILE_SIZE"
 # A journal needs two or three levels ([[entry]] headers, a list of
@@ -111,7 +112,8 @@ def _named_archive(options: Path) -> tuple[object, bool]:
     read, non-blocking, and never one reporting no size (/proc's files, as a
     link to /proc/kmsg: reading would consume them).  A file over
     OPTIONS_MAX_BYTES (a big one-file journal) is not parsed whole: its
-    first OPTIONS_MAX_BYTES, cut before a table header, are; untold when
+    first HEAD_BYTES, as ``ledger.read.folder.is_journal_head`` reads them
+    (whole lines, else cut before a table header), are; untold when
     they do not parse, or hold no [ledger] archive while a line of the rest
     may set it (a [ledger] header, an ``archive`` key).  A broken small file: nothing named (the
     reader reports it)."""
@@ -135,13 +137,13 @@ def _named_archive(options: Path) -> tuple[object, bool]:
 
 
 def _head_options(options: Path) -> dict | None:
-    """The whole tables in the first OPTIONS_MAX_BYTES of the big file
+    """The whole tables in the first HEAD_BYTES of the big file
     ``options``, or None when they cannot tell its archive (see
     ``_named_archive``)."""
     fd = open_checked(options, what="ledger options")
     try:
         head = b""
-        while len(head) < OPTIONS_MAX_BYTES and (block := os.read(fd, OPTIONS_MAX_BYTES - len(head))):
+        while len(head) < HEAD_BYTES and (block := os.read(fd, HEAD_BYTES - len(head))):
             head += block
         text = head.decode("utf-8-sig", "ignore")
         data, cut = None, 0
@@ -538,7 +540,7 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
             if not known and where.is_relative_to(root) and len(where.relative_to(root).parts) > 1:
                 raise LedgerError(f"{out}: in a folder beside the ledger {ledger}, whose "
                                   f"[ledger] archive option cannot be read from its first "
-                                  f"{_size(OPTIONS_MAX_BYTES)}, so it may be a document in "
+                                  f"{_size(HEAD_BYTES)}, so it may be a document in "
                                   f"its source archive (choose another output)")
     if append:
         return

@@ -17,14 +17,13 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.read.journal import TOOL_CONFIGS, TOP_LEVEL, journal_parse
-from ledger.safe_io import (OPTIONS_FILE, archive_parts, nesting_depth, open_checked,
-                            unread_reason)
+from ledger.safe_io import (HEAD_BYTES, OPTIONS_FILE, archive_parts, nesting_depth,
+                            open_checked, unread_reason)
 
 __all__ = ["is_ledger_folder", "is_journal_head", "ledger_folder_above", "ledger_folders_above",
            "ledger_folder_of",
            "unread_in_ledger", "HEAD_BYTES"]
 
-HEAD_BYTES = 1 << 16     # of a bigger file, what tells a journal from other TOML
 _HEADER = re.compile(r"^[ \t]*\[", re.M)
 _TRIES = 8               # table headers tried as the end of the head's whole tables
 
