@@ -43,6 +43,7 @@ BULK_SUFFIXES = (".csv", ".parquet", ".pq")   # a bulk table ledger's file
 DEFAULT_ARCHIVE = "sources"    # the archive folder a ledger names by default (init writes it)
 OPTIONS_FILE = "ledger.toml"   # where init writes the [ledger] options
 OPTIONS_MAX_BYTES = 1 << 20
+HEAD_BYTES = 1 << 16     # of a bigger file, what tells a journal and its options
 DEFAULT_MAX_BYTES = 1 << 30          # 1 GiB for any one file read
 SIZE_ENV = "LEDGER_TOOL_MAX_FILE_SIZE"
 # A journal needs two or three levels ([[entry]] headers, a list of
@@ -83,22 +84,98 @@ def archive_parts(folder: Path, options: Path | None = None) -> tuple[str, ...] 
     the options), else ``sources``.  Its documents are not journal files,
     whatever their type: a ``.toml`` document archived there is not read as
     part of the ledger.  None when the archive is not a subfolder (``.``).
-    (A ``ledger.toml`` over OPTIONS_MAX_BYTES, holding entries too, is not
-    parsed a second time for this: the default is skipped.)  ``options``: the
-    file holding the [ledger] table instead, a one-file ledger's journal."""
-    name = DEFAULT_ARCHIVE
-    options = folder / OPTIONS_FILE if options is None else options
-    if options.is_file() and options.stat().st_size <= OPTIONS_MAX_BYTES:
-        try:
-            named = load_toml(options, what="ledger options").get("ledger", {}).get("archive")
-        except (LedgerError, AttributeError):
-            named = None     # the reader reports a broken file; the default stays skipped
-        if isinstance(named, str) and named.strip():
-            name = named.strip()
+    ``options``: the file holding the [ledger] table instead, a one-file
+    ledger's journal.  (A file over OPTIONS_MAX_BYTES is told from its head,
+    ``_named_archive``; when even that cannot tell, the default.)"""
+    return _archive(folder, options)[0]
+
+
+def _archive(folder: Path, options: Path | None = None) -> tuple[tuple[str, ...] | None, bool]:
+    """``archive_parts``, and whether the options could be read to tell."""
+    named, known = _named_archive(folder / OPTIONS_FILE if options is None else options)
+    name = named.strip() if isinstance(named, str) and named.strip() else DEFAULT_ARCHIVE
     parts = tuple(part for part in re.split(r"[/\\]+", name) if part not in ("", "."))
     if not parts or ".." in parts or os.path.isabs(name):
+        return None, known
+    return parts, known
+
+
+_TABLE_HEADER = re.compile(r"^[ \t]*\[", re.M)
+# a line that may set [ledger] archive: the table's header, its key, a dotted ledger key
+_SETS_ARCHIVE = re.compile(rb"""^[ \t]*(?:\[[ \t]*["']?ledger|["']?archive["']?[ \t]*="""
+                           rb"""|["']?ledger["']?[ \t]*[.=])""", re.M)
+
+
+def _named_archive(options: Path) -> tuple[object, bool]:
+    """The ``archive`` value the [ledger] table of ``options`` holds (None when
+    it holds none), and whether it could be told.  Only a regular file is
+    read, non-blocking, and never one reporting no size (/proc's files, as a
+    link to /proc/kmsg: reading would consume them).  A file over
+    OPTIONS_MAX_BYTES (a big one-file journal) is not parsed whole: its
+    first HEAD_BYTES, as ``ledger.read.folder.is_journal_head`` reads them
+    (whole lines, else cut before a table header), are; untold when
+    they do not parse, or hold no [ledger] archive while a line of the rest
+    may set it (a [ledger] header, an ``archive`` key).  A broken small file: nothing named (the
+    reader reports it)."""
+    try:
+        st = check_file(options, what="ledger options")
+    except LedgerError:
+        return None, True      # absent, or not readable: the reader reports it
+    if st.st_size == 0:
+        return None, True
+    try:
+        data = load_toml(options, what="ledger options") if st.st_size <= OPTIONS_MAX_BYTES \
+            else _head_options(options)
+        if data is None:
+            return None, False
+    except LedgerError:
+        return None, True
+    try:
+        return data.get("ledger", {}).get("archive"), True
+    except AttributeError:
+        return None, True
+
+
+def _head_options(options: Path) -> dict | None:
+    """The whole tables in the first HEAD_BYTES of the big file
+    ``options``, or None when they cannot tell its archive (see
+    ``_named_archive``)."""
+    fd = open_checked(options, what="ledger options")
+    try:
+        head = b""
+        while len(head) < HEAD_BYTES and (block := os.read(fd, HEAD_BYTES - len(head))):
+            head += block
+        text = head.decode("utf-8-sig", "ignore")
+        data, cut = None, 0
+        # its whole lines, else cut before one of its last table headers
+        cuts = [text.rfind("\n") + 1, *[m.start() for m in _TABLE_HEADER.finditer(text)][-8:]]
+        for cut in sorted(set(cuts), reverse=True):
+            whole = text[:cut]
+            if nesting_depth(whole) is not None:
+                return None
+            try:
+                data = tomllib.loads(whole)
+                break
+            except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+                continue    # cut inside a multi-line string or array: an earlier one
+        if data is None:
+            return None
+        named = data.get("ledger")
+        if isinstance(named, dict) and "archive" in named:
+            return data
+        # the rest (from the cut): no line that may set it, no option
+        tail = head[len(text[:cut].encode("utf-8")):]
+        while True:
+            if _SETS_ARCHIVE.search(tail):
+                return None
+            block = os.read(fd, 1 << 24)
+            if not block:
+                return data
+            tail = tail[tail.rfind(b"\n") + 1:][-4096:] + block    # a line cut between reads
+    except OSError:
         return None
-    return parts
+    finally:
+        os.close(fd)
 
 
 def unread_reason(rel: tuple[str, ...], archive: tuple[str, ...] | None) -> str | None:
@@ -449,8 +526,10 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
         # a one-file ledger's archive is beside it (where ``sources add`` puts it);
         # a bulk table's is sources/ beside it (docs/audit.md)
         root = real_path(lp if lp.is_dir() else lp.parent)
-        archive = (DEFAULT_ARCHIVE,) if lp.suffix.lower() in BULK_SUFFIXES else \
-            archive_parts(root, None if lp.is_dir() else real_path(lp))
+        # a folder named *.csv is a ledger folder, not a bulk table
+        archive, known = ((DEFAULT_ARCHIVE,), True) if lp.is_file() \
+            and lp.suffix.lower() in BULK_SUFFIXES else \
+            _archive(root, None if lp.is_dir() else real_path(lp))
         for where in {real, Path(os.path.abspath(out))}:   # as written, and where it leads
             if archive and where.is_relative_to(root) \
                     and where.relative_to(root).parts[:len(archive)] == archive:
@@ -458,6 +537,11 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
                                   f"{'/'.join(archive)}/ of the ledger {ledger}; ledger-tool "
                                   f"never overwrites a ledger's documents (choose another "
                                   f"output)")
+            if not known and where.is_relative_to(root) and len(where.relative_to(root).parts) > 1:
+                raise LedgerError(f"{out}: in a folder beside the ledger {ledger}, whose "
+                                  f"[ledger] archive option cannot be read from its first "
+                                  f"{_size(HEAD_BYTES)}, so it may be a document in "
+                                  f"its source archive (choose another output)")
     if append:
         return
     journals = {real_path(f) for f in journal_files(lp)} if lp.exists() else set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import itertools
 import os
 import stat
 import sys
@@ -15,13 +16,14 @@ from ledger import read_book
 from ledger.errors import LedgerError, UsageError
 from ledger.phrases.money import ALWAYS_PUBLISHED
 from ledger.read import ledger_format
-from ledger.read.folder import is_journal_head, ledger_folder_above as folder_above
+from ledger.read.folder import (HEAD_BYTES, is_journal_head, ledger_folder_above as folder_above,
+                                ledger_folders_above)
 from ledger.read.journal import journal_parse
 from ledger.atomic import real_path
 from ledger.read.documents import BULK_SUFFIX, documents_file
 from ledger.read.table import EXPORT_SIGNATURE, LISTING_COLUMN, REQUIRED
 from ledger.safe_io import (BULK_SUFFIXES, DEFAULT_ARCHIVE, OPTIONS_FILE, OPTIONS_MAX_BYTES,
-                            archive_parts, is_dataset, open_checked, read_bytes, refuse_ledger,
+                            archive_parts, check_file, is_dataset, open_checked, read_bytes, refuse_ledger,
                             unread_reason)
 from ledger.rules.options import OptionError, locale_name
 from reports.progress import Progress
@@ -292,9 +294,13 @@ def ledger_folder_above(path: str | os.PathLike,
     """The nearest ledger folder above ``path`` (``ledger.read.folder.is_ledger_folder``:
     what ``check`` reads as one ledger), or None."""
     found = folder_above(path, ours)
-    if found is None or not found.is_relative_to(os.getcwd()):
-        return found
-    return Path(os.path.relpath(found))     # as the user would write it
+    return found if found is None else _as_written(found)
+
+
+def _as_written(found: Path) -> Path:
+    """The absolute ``found`` relative to the working folder when below it, as
+    the user would write it."""
+    return Path(os.path.relpath(found)) if found.is_relative_to(os.getcwd()) else found
 
 
 def _head(p: Path) -> bytes:
@@ -329,9 +335,14 @@ def reads_as_bulk_ledger(path: str | os.PathLike) -> bool:
     .csv or .parquet file (or one starting like one, ``ledger_format``'s
     sniffing) with the reader's required columns (``ledger.read.table.REQUIRED``),
     not an export's or a listing's.  A Parquet file whose schema cannot be
-    read is one too (it cannot be inspected, so it is not replaced)."""
+    read is one too (it cannot be inspected, so it is not replaced).  A file
+    reporting no size is not read (empty; or /proc's, as a link to
+    /proc/kmsg, which reading would consume)."""
     p = Path(path)
-    if not p.is_file():
+    try:
+        if check_file(p, what="table", limit=1 << 62).st_size == 0:
+            return False
+    except LedgerError:
         return False
     head = _head(p)
     if p.suffix.lower() in (".parquet", ".pq") or head.startswith(b"PAR1"):
@@ -429,8 +440,8 @@ def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.Pat
       wrote itself, extract's earlier draft), a bulk table
       (``reads_as_bulk_ledger``) or the documents table beside one, a
       partitioned dataset or a file in one;
-    - for each of ``ledgers`` and the ledger folder above ``path``
-      (``ledger_folder_above``), each once: the ledger itself, its documents
+    - for each of ``ledgers`` and every ledger folder above ``path``
+      (``ledger_folders_above``, not only the nearest), each once: the ledger itself, its documents
       table, one of its journal files or a new .toml file it would read, a
       document in its source archive (``ledger.safe_io.refuse_ledger``; for
       ``append`` only the archive); for a ``folder`` output, one holding the
@@ -444,7 +455,7 @@ def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.Pat
     if _a_stream(Path(path)):
         raise LedgerError(f"{path}: leads to a process's open file under /proc (standard "
                           f"output, a pipe); ledger-tool writes an output only as a file or "
-                          f"folder of its own (export writes to standard output with -o -)")
+                          f"folder of its own (only export writes to standard output: export -o -)")
     if (what := not_a_file(Path(path))) is not None:
         raise LedgerError(f"{path}: is {what}, not a regular file; ledger-tool writes an "
                           f"output only as a file or folder of its own (choose another output)")
@@ -466,8 +477,9 @@ def _refuse_at(path, where: Path, ledgers, done: set[Path], *, dataset: bool, fo
                 if inside is not None else "is a partitioned Parquet dataset (a ledger)")
         raise LedgerError(f"{path}: {what}; ledger-tool never writes into a ledger (choose "
                           f"another output)")
-    above = ledger_folder_above(where, rewritable)
-    for ledger in [*ledgers, *([above] if above is not None else [])]:
+    # every ledger folder above, not only the nearest: an outer one's archive
+    # may hold a folder that is a ledger folder of its own (archived journals)
+    for ledger in itertools.chain(ledgers, map(_as_written, ledger_folders_above(where, rewritable))):
         lp = Path(ledger)
         if not lp.exists() or real_path(lp) in done:
             continue
@@ -510,10 +522,10 @@ def _one_file_ledgers_around(where: Path) -> Iterable[Path]:
     """The one-file ledgers (a journal, ``is_journal_head``, or a bulk table)
     in the folders above ``where`` whose source archive beside them may hold
     it: ``sources/``, or a journal's own ``archive`` option (named in its
-    text: files over the options' size are not looked into, as
-    ``safe_io.archive_parts`` does not).  ``refuse_ledger`` then decides, as
-    for the ledger given: any of them, not only that one, keeps its
-    documents."""
+    text; a big journal's is read from its head by ``safe_io.archive_parts``).
+    A .toml file counts only holding records (``_keeps_records``: not an
+    empty one, a tool's config).  ``refuse_ledger`` then decides, as for the
+    ledger given: any of them, not only that one, keeps its documents."""
     if not (where.exists() or where.is_symlink()):
         return      # refuse_ledger protects an existing document only
     for d in where.parents:
@@ -529,7 +541,7 @@ def _one_file_ledgers_around(where: Path) -> Iterable[Path]:
             if n.startswith(".") or not f.is_file():
                 continue
             if low.endswith(".toml"):
-                if n != OPTIONS_FILE and is_journal_head(f, d) and _may_name(f, rel[0]):
+                if n != OPTIONS_FILE and _may_name(f, rel[0]) and _keeps_records(f, d):
                     yield f
             elif low.endswith(BULK_SUFFIXES) and rel[0] == DEFAULT_ARCHIVE \
                     and reads_as_bulk_ledger(f):
@@ -538,14 +550,41 @@ def _one_file_ledgers_around(where: Path) -> Iterable[Path]:
 
 def _may_name(journal: Path, first: str) -> bool:
     """The journal's archive may start with the folder ``first``: the default
-    ``sources`` unless it names another, or a name its text holds."""
+    ``sources`` unless it names another, or a name its text holds (a big
+    journal's, any: ``safe_io.archive_parts`` reads its head).  Only a
+    regular file reporting a size is read (not /proc's, as a link to
+    /proc/kmsg: reading would consume it)."""
+    if first == DEFAULT_ARCHIVE:
+        return True
     try:
-        if journal.stat().st_size > OPTIONS_MAX_BYTES:
-            return first == DEFAULT_ARCHIVE    # archive_parts takes the default
-        raw = read_bytes(journal, limit=OPTIONS_MAX_BYTES)
+        st = check_file(journal, what="journal file")
+        if st.st_size > OPTIONS_MAX_BYTES:
+            return True
+        raw = read_bytes(journal, limit=OPTIONS_MAX_BYTES) if st.st_size else b""
     except (LedgerError, OSError):
-        return first == DEFAULT_ARCHIVE
-    return first == DEFAULT_ARCHIVE or first.encode() in raw or b"\\" in raw
+        return False
+    return first.encode() in raw or b"\\" in raw
+
+
+def _keeps_records(journal: Path, folder: Path) -> bool:
+    """The .toml file ``journal`` in ``folder`` is a one-file ledger: a journal
+    (``is_journal_head``) holding an [[entry]] or a [[document]], or one that
+    cannot be read to tell; not an empty or comment-only TOML file (a tool's
+    config).  One over HEAD_BYTES is told from its head alone."""
+    try:
+        size = check_file(journal, what="journal file").st_size
+    except LedgerError:
+        size = -1
+    if size == 0 or not is_journal_head(journal, folder):
+        return False      # an empty file (or /proc's, never read)
+    if size < 0 or size > HEAD_BYTES:
+        return True       # not parsed whole: a journal's head is one's (none has only options)
+    got = journal_parse(journal, folder)
+    if got is None:
+        return False
+    if got[1] is None:    # cannot be parsed: the careful side, unless only blank
+        return not (got[2] and all(p.code == "empty-file" for p in got[2]))
+    return bool({"entry", "document"} & set(got[1]))
 
 
 def _bulk_beside(p: Path) -> Path | None:

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.read.journal import TOOL_CONFIGS, TOP_LEVEL, journal_parse
-from ledger.safe_io import (OPTIONS_FILE, archive_parts, nesting_depth, open_checked,
-                            unread_reason)
+from ledger.safe_io import (HEAD_BYTES, OPTIONS_FILE, archive_parts, nesting_depth,
+                            open_checked, unread_reason)
 
-__all__ = ["is_ledger_folder", "is_journal_head", "ledger_folder_above", "ledger_folder_of",
+__all__ = ["is_ledger_folder", "is_journal_head", "ledger_folder_above", "ledger_folders_above",
+           "ledger_folder_of",
            "unread_in_ledger", "HEAD_BYTES"]
 
-HEAD_BYTES = 1 << 16     # of a bigger file, what tells a journal from other TOML
 _HEADER = re.compile(r"^[ \t]*\[", re.M)
 _TRIES = 8               # table headers tried as the end of the head's whole tables
 
@@ -37,7 +37,10 @@ def is_journal_head(f: Path, inside: Path | None = None) -> bool:
     ``journal_parse``; a head that cannot tell (a header-like line in a
     multi-line string every time) is parsed whole.  A file whose head is a
     journal's but which later holds another table counts too: the careful
-    side for every write."""
+    side for every write.  The one difference the other way: a file whose
+    head holds another table (a tool's config) does not count even when it
+    is broken after HEAD_BYTES, which ``journal_parse`` counts (it cannot be
+    parsed); telling it would parse every big TOML file above an output whole."""
     if f.name in TOOL_CONFIGS:
         return False
     try:
@@ -131,12 +134,22 @@ def is_ledger_folder(folder: str | os.PathLike, besides: str | os.PathLike | Non
             if found == 2:
                 return True
     return found == 1 and any(journal(p) for p in _listing(d, archive))
+
+
+def ledger_folders_above(path: str | os.PathLike, ours: Callable[[Path], bool] | None = None
+                         ) -> Iterator[Path]:
+    """The folders above ``path`` that are ledger folders (``is_ledger_folder``,
+    ``path`` itself not counted), absolute, nearest first, lazily: an outer
+    one whose archive holds ``path`` keeps it as much as the nearest."""
+    p = Path(os.path.abspath(path))
+    return (d for d in p.parents if is_ledger_folder(d, besides=p, ours=ours))
+
+
 def ledger_folder_above(path: str | os.PathLike, ours: Callable[[Path], bool] | None = None
                         ) -> Path | None:
     """The nearest folder above ``path`` that is a ledger folder
     (``is_ledger_folder``, ``path`` itself not counted), absolute, or None."""
-    p = Path(os.path.abspath(path))
-    return next((d for d in p.parents if is_ledger_folder(d, besides=p, ours=ours)), None)
+    return next(ledger_folders_above(path, ours), None)
 
 
 def ledger_folder_of(path: str | os.PathLike, ledger: str | os.PathLike | None = None) -> Path:
