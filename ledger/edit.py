@@ -23,7 +23,7 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -147,38 +147,56 @@ def _key(k: str) -> str:
     return k if _BARE_KEY.fullmatch(k) else _value(k)
 
 
-def render_entry(fields: Mapping[str, Any], *, indent: str = "  ", newline: str = "\n") -> str:
+_ORDERED = frozenset(ENTRY_ORDER) | frozenset(SUBTABLES)
+
+
+def render_entry(fields: Mapping[str, Any], *, indent: str = "  ", newline: str = "\n",
+                 convert: Callable[[Any], Any] | None = None) -> str:
     """One ``[[entry]]`` table as TOML text (ending with a newline).
 
     Known fields come in the documented order, unknown ones after them (the
     loader then reports them); ``source``/``split`` are lists of tables
     written as indented ``[[entry.source]]`` / ``[[entry.split]]``.  Empty
-    values (``None``, ``""``, ``[]``) are left out."""
-    def empty(v):
-        return v is None or v == "" or v == [] or v == ()
-
+    values (``None``, ``""``, ``[]``) are left out.  ``convert``: applied
+    first to each value that is not text, a list or a date (the writer's
+    Decimals and datetimes)."""
+    search, escapes = _escaped().search, _escapes()
     lines = ["[[entry]]"]
+    add = lines.append
     keys = [k for k in ENTRY_ORDER if k in fields]
-    keys += [k for k in fields if k not in ENTRY_ORDER and k not in SUBTABLES]
+    if len(fields) > len(keys):
+        keys += [k for k in fields if k not in _ORDERED]
     for k in keys:
         v = fields[k]
-        if v is None or v == "" or v == [] or v == ():     # empty(v), without a call each
+        if type(v) is str:      # nearly every value: written here, without a call
+            if v:
+                add(k + ' = "' + (v.translate(escapes) if search(v) else v) + '"'
+                    if k in _ORDERED else f"{_key(k)} = {_value(v)}")
+            continue
+        if convert is not None and type(v) not in _AS_IS:
+            v = convert(v)
+        if v is None or v == "" or v == [] or v == ():
             continue
         if isinstance(v, tuple):
             v = list(v)
-        lines.append(f"{_key(k)} = {_value(v)}")
+        add(f"{_key(k)} = {_value(v)}")
     for sub in SUBTABLES:
         tables = fields.get(sub) or []
         if type(tables) is not list and isinstance(tables, Mapping):
             tables = [tables]
         for t in tables:
-            lines.append(f"{indent}[[entry.{sub}]]")
+            add(f"{indent}[[entry.{sub}]]")
             if type(t) is not dict and not isinstance(t, Mapping):     # dict: no ABC check
                 raise LedgerError(f"entry.{sub} must be tables, got {t!r}")
             for k, v in t.items():
-                if not empty(v):
-                    lines.append(f"{indent}{_key(k)} = {_value(v)}")
+                if convert is not None and type(v) not in _AS_IS:
+                    v = convert(v)
+                if not (v is None or v == "" or v == [] or v == ()):
+                    add(f"{indent}{_key(k)} = {_value(v)}")
     return newline.join(lines) + newline
+
+
+_AS_IS = frozenset((str, list, dt.date))     # what ``convert`` is not asked of
 
 
 # ------------------------------------------------- an entry rewritten in place

@@ -96,7 +96,6 @@ def document_table(doc: Document | Mapping[str, Any]) -> dict[str, Any]:
     return {k: raw[k] for k in DOCUMENT_ORDER if raw.get(k) not in (None, "")}
 
 
-_AS_IS = frozenset((str, list, dt.date))     # nearly every value: ``_value`` keeps it
 _EMPTY: tuple[Any, ...] = (None, "", [], ())     # a field left out (``entry_table``)
 
 
@@ -139,10 +138,7 @@ def render(entries: Iterable[Entry | Mapping[str, Any]] = (),
     for e in entries:
         # ``entry_table``'s fields in one pass: render_entry puts them in order
         raw = e if isinstance(e, Mapping) else _entry_fields(e)
-        parts.append(render_entry({k: (v if type(v) in _AS_IS else _value(v)) if k not in SUBTABLES
-                                   else [{sk: sv if type(sv) in _AS_IS else _value(sv)
-                                          for sk, sv in x.items()} for x in v]
-                                   for k, v in raw.items() if v not in _EMPTY}, newline=newline))
+        parts.append(render_entry(raw, newline=newline, convert=_value))
     return newline.join(parts)
 
 

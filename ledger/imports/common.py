@@ -875,7 +875,11 @@ def _with_ids(book: Book, ids):
     """The mask of ``book``'s entries whose id is one of ``ids``."""
     import numpy as np
 
-    return np.isin(book.tables.entries["id"].to_numpy(dtype=object), [str(i) for i in ids])
+    # a set look-up per entry: np.isin over text (object) arrays compares
+    # each id with every one given, quadratic in a big ledger
+    wanted = {str(i) for i in ids}
+    column = book.tables.entries["id"].tolist()
+    return np.fromiter((i in wanted for i in column), dtype=bool, count=len(column))
 
 
 def _entries_of(book: Book, ids) -> tuple[EntryRow, ...]:
