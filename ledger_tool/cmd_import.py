@@ -106,12 +106,20 @@ def run(args) -> int:
 def refuse_dataset_name(out: Path) -> None:
     """``-o X.parquet``: a folder of that name is read as a Parquet dataset
     (``ledger.read.ledger_format``), so journals written there would be
-    refused by every reader; the dataset is ``--to``'s."""
+    refused by every reader; the dataset is ``--to``'s.  So is a new folder
+    on the way (``-o X/n.parquet/imp.toml`` makes ``X/n.parquet``)."""
     if out.suffix.lower() == ".parquet" and (out.is_dir() or not out.exists()):
         raise LedgerError(f"import: -o {one_line(str(out))}: a folder named .parquet is read "
                           f"as a Parquet dataset, not a ledger of journals; give --to "
                           f"{one_line(str(out))} for a dataset, or -o a .toml file or another "
                           f"folder name; nothing written")
+    for parent in out.parents:
+        if parent.exists():
+            break
+        if parent.suffix.lower() == ".parquet":
+            raise LedgerError(f"import: -o {one_line(str(out))}: it would make the folder "
+                              f"{one_line(str(parent))}, which is read as a Parquet dataset; "
+                              f"give its folder another name; nothing written")
 
 
 @holding_ledger

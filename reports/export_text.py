@@ -320,10 +320,14 @@ class _Txns:
         first = order[starts]
         self.entry = row[first]
         self.label = pa.array(labels, pa.string()).take(pa.array(ycodes[first]))
-        ystart = np.array([np.datetime64(dt.date(int(y), sm, sd)) for y in first_year],
-                          dtype="datetime64[D]")[ycodes[first]] if len(first_year) else \
-            np.zeros(0, dtype="datetime64[D]")
-        self.when = np.maximum(ystart, cols.starts[self.entry])
+        bounds = np.array([np.datetime64(dt.date(int(y) + k, sm, sd)) for y in first_year
+                           for k in (0, 1)], dtype="datetime64[D]").reshape(-1, 2)
+        ystart, ynext = bounds[ycodes[first], 0], bounds[ycodes[first], 1]
+        # each part dated inside its own year (an entry dated after a part's year,
+        # "fiscal year 2001-02" dated 2002-02-13, has its 2001 part on 2001-12-31),
+        # or hledger -Y and beancount put it in the wrong year
+        self.when = np.minimum(np.maximum(ystart, cols.starts[self.entry]),
+                               ynext - np.timedelta64(1, "D"))
         self.line_purpose = _strings(spread["purpose"]).take(pa.array(order))
         self.o_minor, self.v_minor = o_minor, v_minor
         for parts in (o_minor, v_minor):   # a transaction's total must not wrap round

@@ -884,7 +884,7 @@ def _restatements(restated, phrases, read):
     for r, text in zip(rows.tolist(), phrases.take(pa.array(rows, pa.int64())).to_pylist()):
         if text not in seen:
             try:
-                seen[text] = [rr.restated_text([m]) for m in parse_amount(text).restated]
+                seen[text] = rr.bracket_phrases(text)   # each with its qualifier
             except (MoneyError, ValueError):
                 seen[text] = []   # not read: the amount rules said so
         got.extend((r, c) for c in seen[text])

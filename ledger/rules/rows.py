@@ -31,8 +31,8 @@ import unicodedata
 from typing import Any, NamedTuple
 from collections.abc import Callable
 
-from ledger.phrases.money import (MoneyError, NotPositive, ParsedAmount, known_currencies,
-                                  parse_amount, plain_decimal)
+from ledger.phrases.money import (MoneyError, NotPositive, ParsedAmount, iter_atoms,
+                                  known_currencies, parse_amount, plain_decimal)
 from ledger.phrases.period import PeriodError, parse_period, restates
 from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
                                  amount_problem)
@@ -158,9 +158,10 @@ SPLIT_PERIOD_CONTRADICTS = Rule("period-contradicts", "split for {value!r}: amou
                                 "part an entry of its own")
 SPLIT_QUALIFIER_CONTRADICTS = Rule("qualifier-contradicts", "split for {value!r}: amount "
                                    "{written!r} is {qualifier!r}, the entry {entry!r}",
-                                   "a part is a share of the entry's amount, qualified as "
-                                   "the entry is: write the share without a qualifier, or "
-                                   "make the part an entry of its own")
+                                   "a part is a share of the entry's amount: a bound ('up "
+                                   "to', 'at least') must be the entry's; write the share "
+                                   "without one (or 'about'), or make the part an entry of "
+                                   "its own")
 # a purpose named by two parts of one entry: its total takes both (a row
 # copied twice in a bulk table counts its amount twice, unseen)
 SPLIT_PURPOSE_TWICE = Rule("split-purpose-twice", "split purpose {value!r} is named by an "
@@ -211,12 +212,50 @@ def _one_off_on(phrase: str, stated: str, on: dt.date) -> bool:
             and s.start in (None, on) and s.end in (None, on))
 
 
+BOUNDS = ("up to", "at least")
+
+
 def qualifier_contradicts(own: str, entry: str | None) -> bool:
-    """The rule of a split part's or a conversion's own qualifier: it is a
-    share or another currency's figure of the entry's amount, so it is
-    "exact" (none said) or the entry's.  None: the entry's is not known (its
-    own rules word why)."""
-    return entry is not None and own not in ("exact", entry)
+    """The rule of a split part's or a conversion's own qualifier (in
+    ``restated`` or the amount's brackets): it is a share or another
+    currency's figure of the entry's amount, so a bound ("up to", "at
+    least") must be the entry's (against an exact, approximate or opposite
+    one it would say what the entry does not); "exact" (none said) and
+    "about" (the source rounding its share or conversion, "£1.4m (about
+    €2m)") fit any entry.  None: the entry's is not known (its own rules
+    word why)."""
+    return entry is not None and own in BOUNDS and own != entry
+
+
+def bracket_phrases(text: str) -> list[str]:
+    """The conversions in an amount's brackets ("£1.4 million (up to €2m,
+    c. $3m)") as phrases with their own qualifiers ("up to €2m"), for the
+    rules of ``read_restated``: ``parse_amount`` keeps only their figures.
+    One read without a qualifier of its own is written as its figure."""
+    parsed = parse_amount(text)
+    s = " ".join(text.split())
+    atoms = list(iter_atoms(s))
+    out = []
+    for k, m in enumerate(parsed.restated):
+        plain = restated_text([m])
+        if len(atoms) != len(parsed.restated) + 1 \
+                or (atoms[k + 1].amount, atoms[k + 1].currency) != (m.amount, m.currency):
+            out.append(plain)   # not found as read: its figure, as before
+            continue
+        atom = atoms[k + 1]
+        words = re.split(r"[(,;/=]", s[atoms[k].end:atom.start])[-1].split()
+        for n in range(min(len(words), 4), 0, -1):   # a qualifier has at most 4 words
+            phrase = " ".join(words[-n:]) + " " + atom.text
+            try:
+                p = parse_amount(phrase)
+            except (MoneyError, ValueError):
+                continue
+            if (p.amount, p.currency, p.period) == (m.amount, m.currency, ONCE) \
+                    and p.qualifier != "exact":
+                plain = phrase
+                break
+        out.append(plain)
+    return out
 
 
 def split_phrase_problems(purpose: str, written: str, phrase: ParsedAmount,
@@ -404,8 +443,9 @@ def read_restated(items: list[str], currency: str, period: str | None = None,
     the problems as (message, hint, code).  ``period``: the entry's (``Period.describe``'s words; None: not
     known, the period is not checked): a conversion whose phrase has a
     period of its own must restate it, as a split part's must; and its
-    qualifier is "exact" or the entry's ``qualifier`` (None: not known), by
-    the split part's rule (``qualifier_contradicts``)."""
+    qualifier fits the entry's ``qualifier`` (None: not known) by the split
+    part's rule (``qualifier_contradicts``: a bound must be the entry's,
+    "about" fits any entry)."""
     out: list[Money] = []
     found: list[tuple[str, str, str]] = []
     for r in items:
@@ -436,9 +476,10 @@ def read_restated(items: list[str], currency: str, period: str | None = None,
         if qualifier_contradicts(p.qualifier, qualifier):
             # taken as the entry's figure, its own qualifier would be dropped
             found.append((f"restated amount {r!r} is {p.qualifier!r}, the entry {qualifier!r}",
-                          "a conversion is the entry's own amount in another currency, "
-                          "qualified as the entry is: write it without a qualifier, or give "
-                          "the entry the same qualifier",
+                          "a conversion is the entry's own amount in another currency: a "
+                          "bound ('up to', 'at least') must be the entry's; write it without "
+                          "one ('about' for a rounded conversion), or give the entry the "
+                          "same qualifier",
                           QUALIFIER_CONTRADICTS.code))
             continue
         same = next((m for m in out if m.currency == p.currency), None)
@@ -501,12 +542,13 @@ def currency_rule(value: str) -> Rule | None:
 def qualifier_of(stated: str, phrase: str) -> tuple[str, Rule | None]:
     """An entry's qualifier from the one stated ('' when none) and the one
     its amount phrase carries ("exact" when none), and the rule broken, if
-    any: an unknown qualifier, or one the phrase contradicts.  The column
-    reader runs it once per distinct pair."""
+    any: an unknown qualifier (returned as stated, so the rules that take the
+    entry's qualifier skip it rather than read it as "exact"), or one the
+    phrase contradicts.  The column reader runs it once per distinct pair."""
     if not stated:
         return phrase, None
     if stated not in QUALIFIERS:
-        return "exact", UNKNOWN_QUALIFIER
+        return stated, UNKNOWN_QUALIFIER
     if phrase != "exact" and phrase != stated:
         return stated, QUALIFIER_CONTRADICTS
     return stated, None

@@ -70,6 +70,7 @@ def test_a_part_with_its_own_period_or_qualifier_is_an_error_at_its_line(tmp_pat
     ("up to £10 million", "", "up to £6 million"),                     # the entry's qualifier
     ("£10 million", 'qualifier = "about"\n', "about £6 million"),     # as stated
     ("£10 million over 2 years", "", "£6 million"),                    # no terms: the entry's
+    ("up to £10 million", "", "about £6 million"),   # the source rounding its share
 ])
 def test_a_part_restating_its_entrys_terms_is_kept(tmp_path, run_cli, amount, more, share):
     path = tmp_path / "j.toml"
@@ -96,7 +97,8 @@ def test_a_part_restating_its_entrys_terms_is_kept(tmp_path, run_cli, amount, mo
     ("£10 million a year", "", "£6 million a year for 3 years",
      "has the period 'per year for 3 years', the entry 'per year'"),
     # a qualifier the entry does not have
-    ("up to £10 million", "", "about £6 million", "is 'about', the entry 'up to'"),
+    ("up to £10 million", "", "at least £6 million", "is 'at least', the entry 'up to'"),
+    ("about £10 million", "", "up to £6 million", "is 'up to', the entry 'about'"),
     ("£10 million", 'qualifier = "at least"\n', "up to £6 million",
      "is 'up to', the entry 'at least'"),
 ])

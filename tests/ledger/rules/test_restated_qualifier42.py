@@ -26,7 +26,7 @@ def _journal(tmp_path, amount: str, phrase: str, qualifier: str = ""):
 @pytest.mark.parametrize(("amount", "phrase", "own", "entry"), [
     ("€8m", "up to £7m", "up to", "exact"),
     ("€8m", "at least £7m", "at least", "exact"),
-    ("up to €8m", "about £7m", "about", "up to"),
+    ("up to €8m", "at least £7m", "at least", "up to"),
 ])
 def test_a_conversion_with_another_qualifier_is_refused(run_cli, tmp_path, amount, phrase,
                                                         own, entry):
@@ -59,7 +59,8 @@ def test_a_bulk_conversion_with_another_qualifier_is_refused(run_cli, tmp_path):
 
 
 @pytest.mark.parametrize(("amount", "phrase"), [("€8m", "£7m"), ("up to €8m", "up to £7m"),
-                                                ("up to €8m", "£7m")])
+                                                ("up to €8m", "£7m"), ("€8m", "about £7m"),
+                                                ("up to €8m", "about £7m")])
 def test_a_conversion_exact_or_as_the_entry_is_kept(run_cli, tmp_path, amount, phrase):
     f = _journal(tmp_path, amount, phrase)
     code, _, err = run_cli("check", f)
