@@ -1095,10 +1095,10 @@ def iter_atoms(text: str, pos: int = 0, too_large: list | None = None) -> Iterat
             held.append(atom)
             continue
         if join == "and" and atom.scale and _RESPECTIVELY.match(text, atom.end) \
-                and not all(_keeps_own(a.amount, a.text, atom) for a in held):
+                and not all(_keeps_own(a.amount, atom) for a in held):
             # "£600,000 and £7 million respectively": an amount written in
             # full keeps its own value, only "£6" takes the scale
-            held = [replace(a, respective=True) if _keeps_own(a.amount, a.text, atom) else
+            held = [replace(a, respective=True) if _keeps_own(a.amount, atom) else
                     replace(a, amount=_tidy_amount(a.amount.scaleb(atom.scale)),
                             scale=atom.scale, respective=True) for a in held]
         yield from held
@@ -1107,23 +1107,20 @@ def iter_atoms(text: str, pos: int = 0, too_large: list | None = None) -> Iterat
     yield from held
 
 
-# a thousands separator: "600,000", "250 000", "1.000.000"
-_THOUSANDS_SEP = re.compile(rf"\d(?:,|\.|{_WS})\d{{3}}(?!\d)")
-
-
-def _in_full(value: Decimal, written: str) -> bool:
+def _in_full(value: Decimal) -> bool:
     """Whether a number listed before a scaled amount is written in full
-    (a thousands separator, or 1,000 or more): it keeps its own value and
+    (1,000 or more as ``parse_number`` read it): it keeps its own value and
     never takes the list's scale ("600,000 and 7 million pounds
-    respectively" is £600,000 and £7m)."""
-    return value >= 1000 or _THOUSANDS_SEP.search(written) is not None
+    respectively" is £600,000 and £7m).  The value decides, not the marks:
+    "1.250" read as 1.25 is a number of millions like "1.5" (never €1.25)."""
+    return value >= 1000
 
 
-def _keeps_own(value: Decimal, written: str, last: AmountMatch) -> bool:
+def _keeps_own(value: Decimal, last: AmountMatch) -> bool:
     """Whether a number listed before ``last`` keeps its own value: written
     in full while ``last``'s own number is not ("1,500 and 2,000 thousand
     pounds respectively" lists numbers of thousands)."""
-    return _in_full(value, written) and not _in_full(last.amount.scaleb(-last.scale), last.text)
+    return _in_full(value) and not _in_full(last.amount.scaleb(-last.scale))
 
 
 def _listed(text: str, held: list[AmountMatch], atom: AmountMatch) -> str | None:
@@ -1269,7 +1266,7 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
                 value, exact = _scaled_fraction(number, last.scale, last.currency)
             else:
                 value, exact = parse_number(item), True
-                if not _keeps_own(value, item, last):
+                if not _keeps_own(value, last):
                     value = value.scaleb(last.scale)
         except NotANumber:
             return

@@ -1,0 +1,35 @@
+"""ledger.phrases.money: review44's defects in lists, ranges and digit
+groups.  Expected values are the amounts as written, worked out by hand."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ledger.phrases.extract import find_mentions
+
+
+def _read(text: str) -> list[tuple[Decimal, str]]:
+    return [(m.amount, m.currency) for m in find_mentions(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # parse_number reads "1.250" as 1.25: a number of millions, as "1.5" is
+    ("The tranches were 1.250 and 2 million euros respectively.",
+     [(1_250_000, "EUR"), (2_000_000, "EUR")]),
+    ("The tranches were 2.500 and 3 million euros respectively.",
+     [(2_500_000, "EUR"), (3_000_000, "EUR")]),
+    ("The tranches were 600.000 and 7 million euros respectively.",
+     [(600_000_000, "EUR"), (7_000_000, "EUR")]),
+    ("The tranches were €1.250 and €2 million respectively.",
+     [(1_250_000, "EUR"), (2_000_000, "EUR")]),
+    # read as thousands: the number keeps its own value
+    ("The tranches were 1,250 and 2 million euros respectively.",
+     [(1_250, "EUR"), (2_000_000, "EUR")]),
+    ("The tranches were 1.250.000 and 2 million euros respectively.",
+     [(1_250_000, "EUR"), (2_000_000, "EUR")]),
+    ("The tranches were €1.250.000 and €2 million respectively.",
+     [(1_250_000, "EUR"), (2_000_000, "EUR")]),
+])
+def test_a_listed_number_is_scaled_as_parse_number_reads_it(text, expected):
+    assert _read(text) == [(Decimal(v), c) for v, c in expected]
