@@ -33,3 +33,23 @@ def _read(text: str) -> list[tuple[Decimal, str]]:
 ])
 def test_a_listed_number_is_scaled_as_parse_number_reads_it(text, expected):
     assert _read(text) == [(Decimal(v), c) for v, c in expected]
+
+
+def _range(text: str) -> list[tuple[Decimal, Decimal | None, str]]:
+    return [(m.amount, m.upper, m.currency) for m in find_mentions(text)]
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("The cost was between £2 and £3 million", 2_000_000, 3_000_000),
+    ("The cost was between £2 and £3 million.", 2_000_000, 3_000_000),
+    ("The cost was between 2 and 3 million pounds", 2_000_000, 3_000_000),
+    ("The cost was between £2.5 and £3 million.", 2_500_000, 3_000_000),
+    ("The cost was from £2 to £3 million.", 2_000_000, 3_000_000),
+    ("The cost was £2 to £3 billion.", 2_000_000_000, 3_000_000_000),
+    # a lower bound the scale would lift past the upper one, or written in
+    # full, keeps its own value
+    ("The cost was between £500 and £1 million.", 500, 1_000_000),
+    ("The cost was between £600,000 and £1 million.", 600_000, 1_000_000),
+])
+def test_a_range_scale_carries_to_a_bare_lower_bound(text, low, high):
+    assert _range(text) == [(Decimal(low), Decimal(high), "GBP")]
