@@ -894,14 +894,22 @@ def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> in
 _GROUP_AFTER = re.compile(rf"{_WS}+([1-9]\d{{0,2}}){_WS}+({_WORD_SCALE})(?![^\W\d_])",
                           re.IGNORECASE)
 # what may follow the groups of an amount: no word, or a word that is no
-# noun ("£1 million 200 thousand people" counts people: £1m; "… thousand
-# euros" is an amount of its own); the amount's own currency word is
-# taken by the caller
+# count noun ("£1 million 200 thousand people" counts people: £1m; "…
+# thousand euros" is an amount of its own): a function word, a period
+# word ("annually"), a verb a source uses of money ("pledged"), or a noun
+# no one counts ("funding"); the amount's own currency word is taken by
+# the caller
 _AFTER_GROUPS = re.compile(
-    rf"{_WS}*(?:$|[^\w{_WS[1:-1]}]|(?:to|for|in|into|on|of|from|by|at|over|per|each|a|an|the|"
-    r"and|or|was|were|is|are|has|had|have|will|would|with|as|across|between|during|since|"
-    r"until|towards?|under|this|last|next|en|pour|à|au|aux|de|du|des|et|ou|par|sur|dans|"
-    r"avec|est|était|sera|ont)(?![^\W\d_]))", re.IGNORECASE)
+    rf"{_WS}*(?:$|[^\w{_WS[1:-1]}]|(?:to|for|in|into|on|of|from|by|at|over|per|each|every|a|an|"
+    r"the|and|or|but|plus|was|were|is|are|has|had|have|will|would|with|as|across|between|"
+    r"during|since|until|towards?|under|through|via|which|that|including|this|last|next|"
+    r"annually|yearly|monthly|quarterly|"
+    r"pledged|allocated|provided|committed|disbursed|given|granted|announced|awarded|"
+    r"approved|contributed|donated|paid|spent|received|earmarked|transferred|budgeted|"
+    r"raised|invested|funding|financing|"
+    r"en|pour|à|au|aux|de|du|des|et|ou|par|sur|dans|avec|est|était|sera|ont|"
+    r"qui|dont|chaque|annuellement|versés?|alloués?|accordés?|engagés?|promis|annoncés?|"
+    r"décaissés?|octroyés?)(?![^\W\d_]))", re.IGNORECASE)
 
 
 def _groups_after(text: str, end: int, top: int, exp: int, code: str) -> tuple[int, int]:

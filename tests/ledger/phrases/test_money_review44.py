@@ -53,3 +53,32 @@ def _range(text: str) -> list[tuple[Decimal, Decimal | None, str]]:
 ])
 def test_a_range_scale_carries_to_a_bare_lower_bound(text, low, high):
     assert _range(text) == [(Decimal(low), Decimal(high), "GBP")]
+
+
+@pytest.mark.parametrize("text, value, per", [
+    ("The UK contributed £2 million 300 thousand annually.", 2_300_000, "year"),
+    ("The UK contributed £2 million 300 thousand yearly.", 2_300_000, "year"),
+    ("The UK contributed £2 million 300 thousand every year.", 2_300_000, "year"),
+    ("The UK contributed £2 million 300 thousand each year.", 2_300_000, "year"),
+    ("The EU pledged €1 billion 300 million pledged at the conference.", 1_300_000_000, ""),
+    ("Germany provided €2 billion 400 million provided through KfW.", 2_400_000_000, ""),
+    ("The budget is £4 million 750 thousand funding for schools.", 4_750_000, ""),
+    ("The programme received £1 million 200 thousand allocated to health.", 1_200_000, ""),
+    ("The programme received £1 million 200 thousand which was spent in 2019.", 1_200_000, ""),
+    ("The UK gave £5 million 250 thousand but disbursed less.", 5_250_000, ""),
+    ("The UK contributed £2 million 300 thousand through UNICEF.", 2_300_000, ""),
+    ("The UK contributed £2 million 300 thousand via UNICEF.", 2_300_000, ""),
+    ("Norway gave NOK 2 billion 500 million committed in 2020.", 2_500_000_000, ""),
+    ("La France a donné €2 millions 500 mille versés au fonds.", 2_500_000, ""),
+    # a count noun after the groups: they count it, the amount is £1m
+    ("The fund gave £1 million 200 thousand people food.", 1_000_000, ""),
+    ("The fund gave £1 million 200 thousand displaced people.", 1_000_000, ""),
+])
+def test_digit_groups_carry_on_before_a_verb_or_period_word(text, value, per):
+    [m] = find_mentions(text)
+    assert (m.amount, m.per) == (Decimal(value), per)
+
+
+def test_a_plus_after_digit_groups_ends_the_first_amount():
+    assert _read("The UK gave £5 million 250 thousand plus £2 million in-kind.") == [
+        (Decimal(5_250_000), "GBP"), (Decimal(2_000_000), "GBP")]
