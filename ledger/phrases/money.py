@@ -1437,10 +1437,11 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
             if high is not None and high.currency == atom.currency and high.amount > atom.amount:
                 start = opener.start("q") if opener else atom.start
                 low = atom.amount.scaleb(high.scale)
-                if atom.prefixed and not atom.scale and high.scale and low < high.amount \
+                if not atom.scale and high.scale and low < high.amount \
                         and not _keeps_own(atom.amount, high) and _holdable(low):
                     # "between £2 and £3 million": £2m, as "between 2 and 3
-                    # million pounds" is ("between £500 and £1 million" stays 500)
+                    # million pounds" is, and "entre 2 € et 3 millions €" ("between
+                    # £500 and £1 million" stays 500)
                     atom = replace(atom, amount=_tidy_amount(low), scale=high.scale)
                 return start, high.end, atom, high.amount, opener.group("q") if opener else ""
             bare = _BARE_HIGH_RE.match(text, to.end())

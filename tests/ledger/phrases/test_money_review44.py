@@ -82,3 +82,12 @@ def test_digit_groups_carry_on_before_a_verb_or_period_word(text, value, per):
 def test_a_plus_after_digit_groups_ends_the_first_amount():
     assert _read("The UK gave £5 million 250 thousand plus £2 million in-kind.") == [
         (Decimal(5_250_000), "GBP"), (Decimal(2_000_000), "GBP")]
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("Le coût était entre 2 € et 3 millions €.", 2_000_000, 3_000_000),
+    ("The cost was between 2 EUR and 3 million EUR.", 2_000_000, 3_000_000),
+    ("The cost was between 500 euros and 1 million euros.", 500, 1_000_000),
+])
+def test_a_range_scale_carries_to_a_lower_bound_with_its_currency_after(text, low, high):
+    assert _range(text) == [(Decimal(low), Decimal(high), "EUR")]
