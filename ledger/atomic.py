@@ -819,9 +819,26 @@ def manifest_mismatch(folder: str | os.PathLike) -> str | None:
             want = files[name]
             if (size, digest) != (want.get("bytes"), want.get("sha256")):
                 return f"{name!r} changed since the report wrote it"
+        for name in (*files, MANIFEST):
+            why = _read_only_at(dfd, name)
+            if why:
+                return why
         return None
     finally:
         os.close(dfd)
+
+
+def _read_only_at(dfd: int, name: str) -> str | None:
+    """Why the file ``name`` below ``dfd`` is never deleted nor replaced (it
+    is read-only: docs/guarantees.md), else None (gone too)."""
+    found: list[os.stat_result] = []
+    with contextlib.suppress(OSError):
+        _in_sub(dfd, name, lambda leaf, dir_fd: found.append(
+            os.stat(leaf, dir_fd=dir_fd, follow_symlinks=False)))
+    if found and read_only(found[0]):
+        return (f"{name!r} is read-only (mode {found[0].st_mode & 0o7777:04o}): ledger-tool "
+                f"never replaces nor deletes it; make it writable to change it")
+    return None
 
 
 def remove_listed(folder: str | os.PathLike) -> bool:
@@ -834,6 +851,8 @@ def remove_listed(folder: str | os.PathLike) -> bool:
     try:
         listed = [*(_listed(dfd) or {}), MANIFEST]
         for name in listed:
+            if _read_only_at(dfd, name):        # made read-only meanwhile: kept
+                continue
             with contextlib.suppress(OSError):   # a folder in its place stays
                 _in_sub(dfd, name, os.unlink)
         # then the subfolders it wrote, deepest first, if that left them empty

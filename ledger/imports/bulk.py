@@ -29,7 +29,7 @@ from ledger.imports.rows import bulk_table, check_records
 from ledger.imports.table import record_warning
 from ledger.memory import gc_paused
 from ledger.phrases.money import plain_decimal
-from ledger.read.documents import DATASET_ARCHIVE, DATASET_DOCUMENTS
+from ledger.read.documents import DATASET_ARCHIVE, DATASET_DOCUMENTS, GUARDED_COLUMN
 from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
 import csv
 import tempfile
@@ -283,9 +283,9 @@ def write_documents(folder: Path, documents: list[dict[str, Any]]) -> None:
     with open(folder / DOCUMENTS_FILE, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         keys = ["id", "title", "retrieved", "path", "sha256", "notes"]
-        w.writerow(keys)
+        w.writerow([*keys, GUARDED_COLUMN])     # its rows' cells read back unguarded
         for d in documents:
-            w.writerow([guard(str(d.get(k, ""))) for k in keys])   # read back: unguard
+            w.writerow([*(guard(str(d.get(k, ""))) for k in keys), "yes"])
 
 
 def archive(path: Path, folder: Path, document: dict[str, Any]) -> None:

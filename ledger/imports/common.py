@@ -468,8 +468,23 @@ def keep_user_edits(fields: dict[str, Any], old: Entry | EntryRow, own: Wordings
     new = [n for n in note.split("; ") if n.strip()] if note else []
     parts = [n for n in (old.notes or "").split("; ") if n.strip()]
     # a remark the user joined to one of the importer's parts otherwise than
-    # with "; " (". Phoned: final", a new line): that part and the remark, kept
-    glued = {n: p for n in new for p in parts if p not in new and user_remark_after(p, n)}
+    # with "; " (". Phoned: final", a new line): that part and the remark,
+    # kept in the new part's place.  Not an importer's wording unless the
+    # new part is one too (a wording's last field takes any text: the
+    # joint tells), nor its own changed note ("rate 1.12065" is not "rate
+    # 1.1206" and a remark: no joint), not
+    # when the new part is an old part of its own (the user's "Food
+    # assistance was cut" beside it is a remark apart), each old part once,
+    # the first in order (the same notes on every re-import)
+    glued: dict[str, str] = {}
+    for n in new:
+        if n in parts:
+            continue
+        for p in parts:
+            if p not in new and p not in glued.values() and user_remark_after(p, n) \
+                    and (own.wrote(n) or not own.wrote(p)):
+                glued[n] = p
+                break
     kept_new = [glued.get(n, n) for n in new]
     # the old parts the new note has or in the importer's wordings are its
     # own; of the others, in order, one is replaced by each new part in none
@@ -490,8 +505,14 @@ def user_remark_after(old: str, note: str) -> bool:
     """Whether the note ``old`` is the importer's ``note`` with a remark of
     the user's after it ("; more", ". Phoned: final", a new line): the
     user's text after the importer's note is the user's, kept."""
-    return bool(note) and len(old) > len(note) and old.startswith(note) and \
-        bool(old[len(note):].strip(" ;.,\n\t"))
+    rest = old[len(note):] if note and old.startswith(note) else ""
+    return rest.startswith(_REMARK_JOINTS) and bool(rest.strip(" ;.,\n\t"))
+
+
+# what joins a remark the user wrote to the end of an importer's note: a
+# sentence's end or a new line, never more of a word or number ("1.1206" and
+# "5" are "1.12065", the importer's own)
+_REMARK_JOINTS = (". ", ".\n", "\n")
 
 
 # the fields each importer writes (by its ids' prefix); any other field of an

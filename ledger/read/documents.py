@@ -30,13 +30,18 @@ from ledger.read.table import read_bulk_book
 from ledger.rules.rows import suggest
 from ledger.safe_io import UnsafeFile, read_text
 
-__all__ = ["DATASET_ARCHIVE", "DATASET_DOCUMENTS", "documents_file", "read_documents",
+__all__ = ["DATASET_ARCHIVE", "DATASET_DOCUMENTS", "GUARDED_COLUMN", "documents_file", "read_documents",
            "citations_unchecked", "read_bulk_ledger"]
 
 DATASET_DOCUMENTS = "_documents.csv"   # pyarrow.dataset skips names starting with "_"
 DATASET_ARCHIVE = "_sources"
 BULK_SUFFIX = ".documents.csv"
 MAX_DOCUMENT_BYTES = 64 << 20
+# the column ``import --to`` writes in a dataset's documents: "yes" in a
+# row whose cells carry the writer's formula guard, taken off on read (also
+# in a NAME.documents.csv the rows are copied to); a row without it (an
+# older dataset's, one written by hand) is read as written
+GUARDED_COLUMN = "guarded"
 
 
 def documents_file(ledger: str | Path) -> Path:
@@ -74,8 +79,9 @@ def read_documents(ledger: str | Path) -> tuple[dict[str, Document] | None, list
     if not rows:
         return documents, problems
     head = [h.strip() for h in rows[0]]
+    marked = GUARDED_COLUMN in head
     for name in head:
-        if name not in DOCUMENT_FIELDS:
+        if name not in DOCUMENT_FIELDS and not (marked and name == GUARDED_COLUMN):
             problems.append(Problem(fname, 1, "", f"unknown column {name!r}",
                                     suggest(name, sorted(DOCUMENT_FIELDS)) or
                                     "known columns: " + ", ".join(sorted(DOCUMENT_FIELDS)),
@@ -88,12 +94,14 @@ def read_documents(ledger: str | Path) -> tuple[dict[str, Document] | None, list
     if "id" not in head:
         problems.append(Problem(fname, 1, "", "missing column 'id'", code="bad-documents"))
         return documents, problems
-    known = [(i, h) for i, h in enumerate(head) if h in DOCUMENT_FIELDS and h not in head[:i]]
+    known = [(i, h) for i, h in enumerate(head)
+             if (h in DOCUMENT_FIELDS or (marked and h == GUARDED_COLUMN)) and h not in head[:i]]
     for line, row in enumerate(rows[1:], 2):   # a quoted line break is not counted
         if not any(cell.strip() for cell in row):
             continue
-        # a writer's formula guard taken off (import --to writes the dataset's file)
-        fields = {h: unguard(row[i].strip()) for i, h in known if i < len(row) and row[i].strip()}
+        fields = {h: row[i].strip() for i, h in known if i < len(row) and row[i].strip()}
+        if marked and fields.pop(GUARDED_COLUMN, "") == "yes":
+            fields = {h: unguard(v) for h, v in fields.items()}
         doc = _document(fields, fname, line, problems)
         if doc is None:
             continue

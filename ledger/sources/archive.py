@@ -465,17 +465,31 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
             p = folder / rel
             try:
                 confine(p, folder, what="archived document")
-            except LedgerError:
-                continue      # never delete outside the archive
-            if not p.is_file() or p.is_symlink():
+            except LedgerError:      # never delete outside the archive
+                kept.append((p, "it is not inside the archive (its path or a link leads out)"))
                 continue
+            if p.is_symlink():
+                kept.append((p, "it is a symbolic link, not the archived file"))
+                continue
+            if not p.is_file():
+                if os.path.lexists(p):
+                    kept.append((p, "it is not a regular file"))
+                continue             # gone already: nothing to keep
+            try:
+                digest_now = sha256_file(p, inside=folder)
+            except UnsafeFile as err:   # over the size cap, changed meanwhile
+                digest_now, why = None, err.reason
+            except OSError as err:
+                digest_now, why = None, err.strerror or str(err)
             if _file_id(p) in others:
                 kept.append((p, f"document {others[_file_id(p)]!r} uses it too"))
             elif root.is_dir() and read_as_journal(p, root):
                 kept.append((p, "the ledger reads it as one of its files"))
             elif read_only(os.lstat(p)):
                 kept.append((p, "it is read-only"))
-            elif sha256_file(p, inside=folder) != (digest or "").lower():
+            elif digest_now is None:
+                kept.append((p, f"cannot hash it: {why}"))
+            elif digest_now != (digest or "").lower():
                 kept.append((p, "its SHA-256 is not the one the document records"))
             else:
                 files.append(p)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.atomic import UnsafeWrite, write_all_atomic, write_atomic
+from ledger.atomic import (MANIFEST, UnsafeWrite, remove_listed, write_all_atomic, write_atomic,
+                           write_manifest)
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "harbour"
 
@@ -55,3 +56,26 @@ def test_sources_remove_keeps_a_read_only_ledger_and_archive(tmp_path, run_cli):
                            "--force")
     assert code == 0, err
     assert original.exists() and f"kept {original}: it is read-only" in err
+
+
+def test_report_force_keeps_a_read_only_file_of_the_earlier_report(tmp_path, run_cli):
+    # review43 D3: the earlier report's files were deleted whatever their mode
+    out = tmp_path / "rep"
+    code, _, err = run_cli("report", EXAMPLE, "--out", out)
+    assert code == 0, err
+    kept = next(p for p in sorted(out.rglob("*")) if p.is_file() and p.name != MANIFEST)
+    before = kept.read_bytes()
+    kept.chmod(0o444)
+    code, _, err = run_cli("report", EXAMPLE, "--out", out, "--force")
+    assert code == 1 and "read-only (mode 0444)" in err and "Traceback" not in err
+    assert kept.read_bytes() == before and kept.stat().st_mode & 0o777 == 0o444
+    assert sorted(os.listdir(tmp_path)) == ["rep"]
+
+
+def test_remove_listed_keeps_a_file_made_read_only_meanwhile(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"a")
+    (tmp_path / "b.txt").write_bytes(b"b")
+    write_manifest(tmp_path, ["a.txt", "b.txt"])
+    (tmp_path / "b.txt").chmod(0o444)
+    assert remove_listed(tmp_path) is False
+    assert sorted(os.listdir(tmp_path)) == ["b.txt"]

@@ -40,3 +40,47 @@ def test_a_remark_glued_to_an_unchanged_part_stays_when_another_part_changes():
     said = keep_user_edits(fields, old, own)  # type: ignore[arg-type]
     assert fields["notes"] == "counted once. Phoned: final; rate 1.2"
     assert said == ["rate 1.1"]
+
+
+# review43 D1: only a real remark is glued: not the importer's own changed
+# note, not a part that runs on without a joint, not beside the new part
+
+def _reimport(notes: str, new: str, own: Wordings, times: int = 3) -> list[str]:
+    seen = []
+    for _ in range(times):
+        fields = {"notes": new}
+        keep_user_edits(fields, SimpleNamespace(tags=(), notes=notes), own)  # type: ignore[arg-type]
+        notes = fields["notes"]
+        seen.append(notes)
+    return seen
+
+
+def test_the_importers_own_changed_note_is_not_kept_as_a_remark():
+    own = Wordings()
+    rate = own.add("FTS exchange rate {r}")
+    old = SimpleNamespace(tags=(), notes=f"counted once; {rate(r='1.12065')}")
+    fields = {"notes": f"counted once; {rate(r='1.1206')}"}
+    said = keep_user_edits(fields, old, own)  # type: ignore[arg-type]
+    assert fields["notes"] == "counted once; FTS exchange rate 1.1206"
+    assert said == ["FTS exchange rate 1.12065"]
+
+
+def test_an_importers_wording_with_a_sentence_after_it_is_its_own():
+    own = Wordings()
+    older = own.add("{what} (older version)")
+    old = SimpleNamespace(tags=(), notes=older(what="Flow A. Funds for B"))
+    fields = {"notes": "Flow A"}
+    said = keep_user_edits(fields, old, own)  # type: ignore[arg-type]
+    assert fields["notes"] == "Flow A"
+    assert said == ["Flow A. Funds for B (older version)"]
+
+
+def test_a_part_running_on_without_a_joint_is_a_remark_apart():
+    assert _reimport("Food assistance; Food assistance was cut in May", "Food assistance",
+                     Wordings()) == ["Food assistance; Food assistance was cut in May"] * 3
+    assert _reimport("rate 1.12065", "rate 1.1206", Wordings(), 1) == ["rate 1.1206"]
+
+
+def test_two_remarks_after_the_same_note_keep_their_order_on_every_reimport():
+    assert _reimport("X. r1; X. r2", "X", Wordings()) == ["X. r1; X. r2"] * 3
+    assert _reimport("X\nr1; Y", "X; Y", Wordings()) == ["X\nr1; Y"] * 3

@@ -67,3 +67,38 @@ def test_remove_keeps_a_file_another_record_spells_differently(tmp_path, run_cli
     code, _, err = run_cli("sources", "remove", "wenlock-minutes-2024", "--ledger", book, "--force")
     assert code == 0, err
     assert not minutes.exists() and "removed archived file" in err
+
+
+# review43 D4, D5: a file kept is always said, and the record still goes
+
+def test_remove_of_a_file_over_the_size_cap_removes_the_record_keeps_the_file(
+        tmp_path, run_cli, monkeypatch):
+    book = _ledger(tmp_path, "sources")
+    big = book / "sources" / "big.txt"
+    big.write_bytes(b"x" * 5000)
+    with open(book / "sources.toml", "a", encoding="utf-8") as fh:
+        fh.write(_doc("big", "big.txt", hashlib.sha256(big.read_bytes()).hexdigest()))
+    monkeypatch.setenv("LEDGER_TOOL_MAX_FILE_SIZE", "4000")
+    code, _, err = run_cli("sources", "remove", "big", "--ledger", book)
+    assert code == 0, err
+    assert big.stat().st_size == 5000
+    assert f"kept {big}: cannot hash it:" in err and "limit" in err
+    assert 'id = "big"' not in (book / "sources.toml").read_text("utf-8")
+
+
+def test_remove_says_why_it_keeps_a_linked_file_or_one_outside(tmp_path, run_cli):
+    book = _ledger(tmp_path, "sources")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "o.txt").write_text("outside", encoding="utf-8")
+    (book / "sources" / "out").symlink_to(outside)
+    (book / "sources" / "link.txt").symlink_to(outside / "o.txt")
+    sha = hashlib.sha256(b"outside").hexdigest()
+    with open(book / "sources.toml", "a", encoding="utf-8") as fh:
+        fh.write(_doc("via-dir", "out/o.txt", sha) + _doc("via-link", "link.txt", sha))
+    for doc_id, shown in (("via-dir", "out/o.txt"), ("via-link", "link.txt")):
+        code, _, err = run_cli("sources", "remove", doc_id, "--ledger", book)
+        assert code == 0, err
+        assert f"kept {book / 'sources' / shown}: " in err, err
+    assert (outside / "o.txt").read_text("utf-8") == "outside"
+    assert (book / "sources" / "link.txt").is_symlink()
