@@ -196,7 +196,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
             orig_parts = _put(orig_parts, rp,
                               _per_year_parts(parts, rp, amount_minor, orig_total))
         orig_parts, = _split_years([orig_parts], [orig_total], frame, amount_minor, src_digits,
-                                   parts, rate_rows)
+                                   parts, rate_rows, [[]])
         conv = _yearly_average(table, cur, currency, parts, f, clamp, sm, sd,
                                opts.years is not None, notes)
         _check_rates(conv, parts.row, f, cur, currency)
@@ -247,7 +247,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
                 value_minor = _put(value_minor, rp, value_p)
             value_minor, orig_minor = _split_years(
                 [value_minor, orig_minor], [value_total, orig_total], frame, amount_minor,
-                src_digits, parts, rate_rows)
+                src_digits, parts, rate_rows, [[rate_of, scale], []])
             year = parts.fy
         else:
             out_rows = np.arange(n)
@@ -1149,21 +1149,33 @@ def _put_shares(target, idx, years, w):
     return target
 
 
-def _split_years(spread, totals, frame, amount_minor, src_digits, parts, rate_rows):
+def _split_years(spread, totals, frame, amount_minor, src_digits, parts, rate_rows,
+                 a_year_factors):
     """Each of ``spread`` (per year part) with the years of a split entry
     made from the entry's whole total (its parts' ``totals`` added) spread
     over its years once, each year's figure shared among the parts by
     largest remainders: each part spread and rounded alone moved a year's
-    figure by a unit or more (ties going to the earlier year each time)."""
+    figure by a unit or more (ties going to the earlier year each time).
+    An amount a year's whole years are the entry's amount a year (times
+    ``a_year_factors``, one list per ``spread``) rounded once, the part
+    years sharing the rest (``_year_shares``), as unsplit."""
     spread = [np.asarray(s).copy() for s in spread]
-    for r, w, _, idx in _split_year_groups(frame, amount_minor, src_digits, parts):
-        if rate_rows[r[0]]:
-            continue     # an amount a year: each part's whole years are its own
+    for r, w, whole, idx in _split_year_groups(frame, amount_minor, src_digits, parts):
+        k = idx.shape[0]
         p0, r0 = idx[:, 0], r[:1]
         for i, tot in enumerate(totals):
-            years = largest_remainder(objects([sum(objects(np.asarray(tot)[r]))]),
-                                      np.zeros(len(p0), dtype=np.int64), parts.weight[p0],
-                                      parts.weight_sum[r0], parts.fy[p0])
+            total = objects([sum(objects(np.asarray(tot)[r]))])
+            if rate_rows[r0[0]]:
+                fs = a_year_factors[i]
+                a_year = mul_round(objects([whole]), [_factor_at(x, r0) for x in fs])[0] \
+                    if fs else whole
+                years = _year_shares(np.zeros(k, dtype=np.int64), parts.weight[p0],
+                                     parts.year_len[p0], parts.fy[p0],
+                                     np.full(k, a_year, dtype=object),
+                                     np.full(k, total[0], dtype=object))
+            else:
+                years = largest_remainder(total, np.zeros(k, dtype=np.int64),
+                                          parts.weight[p0], parts.weight_sum[r0], parts.fy[p0])
             spread[i] = _put_shares(spread[i], idx, years, w)
     return spread
 

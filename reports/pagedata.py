@@ -24,8 +24,12 @@ from reports.amounts import as_said, format_data
 from reports.charts import LOG_RATIO  # the page's charts go log as the PNG charts do
 from reports.notes import report_horizon
 from reports.columns import _arrow_text, _minor, _unique_first_inverse, id_order, row_entries
+from rates._minor import objects
+from rates.normalise import effective_rate
+from rates.table import currency_digits
 from reports.options import Report
 from reports.tables import paid_minor
+from reports.valuation import _orig_minor
 from reports.text import show_controls
 
 # Entries the page carries at most, the largest first (its totals always cover
@@ -227,6 +231,28 @@ def others_cells(o: pd.DataFrame, funders, purposes, statuses, quals, tagsets,
     return {"total": base, "years": {**base, "y": codes(years, year_list), "o": [0] * n}}
 
 
+def _entry_rates(rows: pd.DataFrame, ids: np.ndarray, minor: np.ndarray) -> dict:
+    """The rate of each entry whose rows (purposes, ``rows`` of the report's
+    frame) show different rates (yearly averages: each part's value over its
+    amount): the entry's value over its amount (``effective_rate``), not its
+    first purpose's."""
+    if not len(rows) or not {"original_minor", "original_value"} & set(rows.columns):
+        return {}
+    n = pd.Series(rows["rate"].astype(str).to_numpy()).groupby(ids, sort=False).nunique()
+    multi = n.index[n.to_numpy() > 1]
+    if not len(multi):
+        return {}
+    sel = np.flatnonzero(pd.Index(multi).get_indexer(ids) >= 0)
+    digits = rows["currency"].astype(str).map(currency_digits).to_numpy()[sel]
+    sums = pd.DataFrame({"v": objects(minor[sel]), "o": _orig_minor(rows.iloc[sel]),
+                         "d": digits}, index=ids[sel]).groupby(level=0, sort=False).agg(
+                             {"v": "sum", "o": "sum", "d": "first"})
+    dst = currency_digits(str(rows["report_currency"].iloc[sel[0]]))
+    rates = effective_rate(sums["v"].to_numpy(dtype=object), sums["o"].to_numpy(dtype=object),
+                           dst, sums["d"].to_numpy())
+    return dict(zip(sums.index, rates))
+
+
 def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
               amounts: str = "compact", scale: str = "auto",
               shipped: dict[str, str] | None = None) -> dict:
@@ -400,6 +426,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     pos = np.flatnonzero(_among(ent["id"], want))
     part = ent.iloc[pos].rename(columns=lambda c: c.replace(" ", "_"))   # named fields
     minor = _minor(f).to_numpy()[pos]
+    entry_rate = _entry_rates(f.iloc[pos], part["id"].astype(object).to_numpy(), minor)
     by_id: dict[str, dict] = {}
     for (r, m) in zip(part.itertuples(index=False), minor):
         rid = r.id
@@ -408,7 +435,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
             fact = fact_of.get(rid)
             # no rate date: yearly averages (the effective rate over the years)
             rate = "" if r.original_currency == r.report_currency else (
-                f"{r.rate} {r.report_currency} per {r.original_currency} "
+                f"{entry_rate.get(rid, r.rate)} {r.report_currency} per {r.original_currency} "
                 f"{'from yearly averages' if pd.isna(r.rate_date) else f'on {r.rate_date}'}"
                 f" ({r.rate_source})")
             cites = []
