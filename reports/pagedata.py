@@ -29,7 +29,7 @@ from rates.normalise import effective_rate
 from rates.table import currency_digits
 from reports.options import Report
 from reports.tables import paid_minor
-from reports.valuation import _orig_minor
+from reports.valuation import original_minor_of
 from reports.text import show_controls
 
 # Entries the page carries at most, the largest first (its totals always cover
@@ -244,7 +244,7 @@ def _entry_rates(rows: pd.DataFrame, ids: np.ndarray, minor: np.ndarray) -> dict
         return {}
     sel = np.flatnonzero(pd.Index(multi).get_indexer(ids) >= 0)
     digits = rows["currency"].astype(str).map(currency_digits).to_numpy()[sel]
-    sums = pd.DataFrame({"v": objects(minor[sel]), "o": _orig_minor(rows.iloc[sel]),
+    sums = pd.DataFrame({"v": objects(minor[sel]), "o": original_minor_of(rows.iloc[sel]),
                          "d": digits}, index=ids[sel]).groupby(level=0, sort=False).agg(
                              {"v": "sum", "o": "sum", "d": "first"})
     dst = currency_digits(str(rows["report_currency"].iloc[sel[0]]))

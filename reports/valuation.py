@@ -261,7 +261,7 @@ def value(book, spec: Spec, *, fast: bool = False, every_column: bool = False,
     # purpose) and the totals' rows from one valuation, at the same rates
     calendar, start = None, fiscal_start_of(book, spec)
     regroup = bool(spec.deflator) and start != (1, 1)
-    # regrouped, the rows' original minor units are read (``_orig_minor``):
+    # regrouped, the rows' original minor units are read (``original_minor_of``):
     # made as integers, the Decimals added once deflated
     rows = normalise(frame, basis="total", horizon=horizon, decimals=not fast and not regroup,
                      categorical=fast, with_per_year=spec.basis == "per-year", **kw)
@@ -353,7 +353,7 @@ def deflated(spread: pd.DataFrame, options, calendar: pd.DataFrame | None = None
     return out
 
 
-def _orig_minor(frame: pd.DataFrame) -> np.ndarray:
+def original_minor_of(frame: pd.DataFrame) -> np.ndarray:
     """Each row's original amount in its currency's minor units."""
     if "original_minor" in frame.columns:
         return objects(frame["original_minor"].to_numpy())
@@ -389,7 +389,7 @@ def _regrouped(spread: pd.DataFrame, cal: pd.DataFrame, start: tuple[int, int],
     pieces of a fiscal year are summed: at a flat index a fiscal year's real
     value is its nominal one, and the total is the calendar years' total."""
     sm, sd = start
-    money = _value_minor if by_value else _orig_minor
+    money = _value_minor if by_value else original_minor_of
     fy = spread["year"].astype(str).str.slice(0, 4).astype(np.int64).to_numpy()
     codes, _ = pd.factorize(np.r_[_run_keys(spread), _run_keys(cal)])
     f_key, c_key = codes[:len(spread)], codes[len(spread):]   # integer keys
@@ -557,7 +557,7 @@ def _one_rate(out: pd.DataFrame, spread: pd.DataFrame, order: np.ndarray,
     sub = out.iloc[multi]
     digits = sub["currency"].astype(str).map(currency_digits).to_numpy()
     rate = out["rate"].to_numpy(dtype=object).copy()
-    rate[multi] = effective_rate(objects(sub["value_minor"].to_numpy()), _orig_minor(sub),
+    rate[multi] = effective_rate(objects(sub["value_minor"].to_numpy()), original_minor_of(sub),
                                  currency_digits(currency), digits)
     out["rate"] = pd.Series(rate, dtype=object)
     if "rate_date" in out.columns:
