@@ -1298,12 +1298,15 @@ class _Unnamed:
                 at.setdefault(self._position(e.id), []).append(e)
         free = {place: got[0] for place, got in at.items() if len(got) == 1}   # one, not a guess
         for k in left:
-            r, _ = self.items[k]
+            r, where = self.items[k]
             kind = self._kind(k)
             if kind not in self.by_position or kind in moved:
                 continue
+            # a budget's or planned disbursement's ``where`` is its period:
+            # never paired with an item of another period
             there = free.get(self._place(k))
-            if there is not None and _kind_tag(there.tags) == _kind_tag(r.fields["tags"]):
+            if there is not None and _kind_tag(there.tags) == _kind_tag(r.fields["tags"]) \
+                    and where_of[there.id] == where:
                 self.paired[k] = there.id
                 taken.add(there.id)
                 del free[self._place(k)]

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from ledger.imports.iati import read_iati
+from tests.ledger.imports.test_iati_reimport39b import _tag
+from tests.ledger.imports.test_iati_unnamed35 import _entries, _import, _items, _withdrawn
 
 REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real" / "iati"
 
@@ -88,3 +91,55 @@ def test_real_files_quote_each_transactions_own_value(name):
         pytest.skip(f"{path} not present")
     assert _check(path) > 0
 
+
+OCHA = REAL / "ocha-cbpf-2.03.xml"
+OCHA_ACT = "XM-OCHA-CBPF-SSD-18/HSS10/RA1/H/INGO/11297"
+
+
+def _budgets(text: str, act: str) -> list[tuple[str, str, Decimal]]:
+    """(period-start, period-end, value) of each budget of ``act``, from the XML."""
+    root = ET.fromstring(text.encode("utf-8"))
+    a = next(x for x in root.iter("iati-activity")
+             if " ".join((x.findtext("iati-identifier") or "").split()) == act)
+    return [(b.find("period-start").get("iso-date"), b.find("period-end").get("iso-date"),
+             Decimal(b.findtext("value").strip())) for b in a.findall("budget")]
+
+
+def test_a_budget_is_never_paired_by_position_with_another_periods(tmp_path, run_cli):
+    """OCHA's activity gives a 2018 budget (b-1) and a 2019 one (b-2, which
+    the user tags).  The newer file changes the 2018 figure and replaces the
+    2019 budget with a second 2018 one: b-2 keeps its 2019 period and figure
+    (withdrawn), never the new 2018 budget's."""
+    if not OCHA.exists():
+        pytest.skip(f"{OCHA} not present")
+    src = OCHA.read_text(encoding="utf-8")
+    start, end, spans = _items(src, OCHA_ACT, "budget")
+    first = _budgets(src, OCHA_ACT)
+    assert len(spans) == 2 and first[0][0] < "2019" <= first[1][0], first
+    b18 = src[spans[0][0]:spans[0][1]]
+    figure = re.search(r">\s*([0-9.]+)\s*</value>", b18).group(1)
+    v2 = (src[:spans[0][0]] + b18.replace(figure, str(Decimal(figure) + 7))
+          + b18.replace(figure, str(Decimal(figure) + 100000)) + src[spans[1][1]:])
+    newer = _budgets(v2, OCHA_ACT)
+    assert [b[:2] for b in newer] == [first[0][:2]] * 2
+    book = tmp_path / "led"
+    _import(run_cli, OCHA, book)
+    eid = next(i for i, e in _entries(book).items()
+               if "11297-b-" in i and e.sources[0].locator.endswith(first[1][0] + " to "
+                                                                   + first[1][1]))
+    _tag(book / "iati.toml", eid, "my-2019-budget")
+    (tmp_path / "2").mkdir()
+    _import(run_cli, _write(tmp_path / "2" / OCHA.name, v2), book)
+    e = _entries(book)[eid]
+    assert "my-2019-budget" in e.tags
+    assert e.sources[0].locator.endswith(f"budget {first[1][0]} to {first[1][1]}")
+    assert e.amount == first[1][2] and _withdrawn(e)
+    # the two 2018 budgets of the newer file are the ledger's counted 2018 budgets
+    held = sorted(x.amount for x in _entries(book).values()
+                  if "11297-b-" in x.id and not _withdrawn(x))
+    assert held == sorted(b[2] for b in newer)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
