@@ -18,6 +18,7 @@ import heapq
 import itertools
 import os
 import re
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -1281,8 +1282,18 @@ class _Unnamed:
         # items that swap dates keep their figures and the quotes made of them)
         pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[1]),
              lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[1]), True)
+        # a budget's or planned disbursement's date and value-date are its
+        # period's, which all of the period's items share: this pass pairs
+        # one only where the file and the ledger each hold one for its period
+        # (else a removal and an addition would read as a figure change)
+        in_file = Counter(w for _, w in self.items)
+        in_ledger = Counter(w for _, w in self.held)
+
+        def sole(w: str) -> bool:
+            return w == "transaction #" or in_file[w] == 1 and in_ledger[w] == 1
+
         pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[0],
-                           r.fields["date"]),
+                           r.fields["date"]) if sole(w) else (None,),
              lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[0], e.date), True)
         # by position, as older versions paired every item (of the same type or
         # status), only where a position cannot name another item: the file

@@ -143,3 +143,42 @@ def test_a_budget_is_never_paired_by_position_with_another_periods(tmp_path, run
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+WVUK = REAL / "worldvision-uk-cd.xml"
+WVUK_ACT = "GB-CHC-285908-195305"
+
+
+def test_a_removed_budget_and_an_added_one_of_its_period_are_not_a_figure_change(
+        tmp_path, run_cli):
+    """World Vision's 2011-10-01..2012-09-30 budgets 47771 and 50000 (the
+    user tags the first); the newer file gives 50000, then a new 47000.
+    All budgets of a period share its dates: the 47771 entry is withdrawn
+    with its figure and the user's tag, the 47000 budget is a new entry."""
+    if not WVUK.exists():
+        pytest.skip(f"{WVUK} not present")
+    src = WVUK.read_text(encoding="utf-8")
+    start, end, spans = _items(src, WVUK_ACT, "budget")
+    k = next(i for i, (a, b) in enumerate(spans) if ">47771</value>" in src[a:b])
+    one = src[spans[k][0]:spans[k][1]]
+    v1 = src[:spans[k][1]] + one.replace(">47771<", ">50000<") + src[spans[k][1]:]
+    v2 = (src[:spans[k][0]] + one.replace(">47771<", ">50000<") + one.replace(">47771<", ">47000<")
+          + src[spans[k][1]:])
+    period = _budgets(src, WVUK_ACT)[k][:2]
+    assert [b[2] for b in _budgets(v1, WVUK_ACT) if b[:2] == period] == [47771, 50000]
+    newer = sorted(b[2] for b in _budgets(v2, WVUK_ACT) if b[:2] == period)
+    assert newer == [47000, 50000]
+    book = tmp_path / "led"
+    (tmp_path / "1").mkdir()
+    (tmp_path / "2").mkdir()
+    _import(run_cli, _write(tmp_path / "1" / WVUK.name, v1), book)
+    eid = next(i for i, e in _entries(book).items() if "195305-b-" in i and e.amount == 47771)
+    _tag(book / "iati.toml", eid, "my-budget")
+    _import(run_cli, _write(tmp_path / "2" / WVUK.name, v2), book)
+    after = _entries(book)
+    assert after[eid].amount == 47771 and _withdrawn(after[eid])
+    assert [i for i, e in after.items() if "my-budget" in e.tags] == [eid]
+    counted = sorted(e.amount for e in after.values() if "195305-b-" in e.id
+                     and not _withdrawn(e)
+                     and e.sources[0].locator.endswith(f"budget {period[0]} to {period[1]}"))
+    assert counted == newer
