@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from ledger.imports.iati import read_iati
-from tests.ledger.imports.test_iati_reimport39b import _tag
+from tests.ledger.imports.test_iati_reimport39 import DFID_203, FCDO_ACT, FCDO_TX, _value_of
+from tests.ledger.imports.test_iati_reimport39b import _tag, _tx_date
 from tests.ledger.imports.test_iati_unnamed35 import _entries, _import, _items, _withdrawn
 
 REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real" / "iati"
@@ -182,3 +183,36 @@ def test_a_removed_budget_and_an_added_one_of_its_period_are_not_a_figure_change
                      and not _withdrawn(e)
                      and e.sources[0].locator.endswith(f"budget {period[0]} to {period[1]}"))
     assert counted == newer
+
+
+@pytest.mark.parametrize("phrase", ["up to 88523 GBP", "88523 GBP over 3 years"])
+def test_a_users_phrase_replaced_after_a_date_change_is_said_as_written(
+        tmp_path, run_cli, phrase):
+    """The user wrote FCDO's 88523 GBP (the XML's value) as a phrase; the
+    publisher moved the date.  The phrase is replaced by the file's figure,
+    and the import says so, quoting the user's text; the update line shows
+    the period as the journal writes it, never a Python repr."""
+    book = tmp_path / "led"
+    _import(run_cli, DFID_203, book)
+    journal = book / "iati.toml"
+    text = journal.read_text(encoding="utf-8")
+    at = text.index(f'id = "{FCDO_TX}"\n')
+    a = text.index("\namount = ", at) + 1
+    c = text.index("\ncurrency = ", at) + 1
+    text = text[:a] + f'amount = "{phrase}"' + text[text.index("\n", a):c] + \
+        text[text.index("\n", c) + 1:]
+    journal.write_text(text, encoding="utf-8")
+    src = DFID_203.read_text(encoding="utf-8")
+    old_date = _tx_date(DFID_203, FCDO_ACT, "8314504")
+    i = src.index('ref="8314504"')
+    tx0, tx1 = src.rindex("<transaction", 0, i), src.index("</transaction>", i)
+    (tmp_path / "v2").mkdir()
+    changed = _write(tmp_path / "v2" / DFID_203.name,
+                     src[:tx0] + src[tx0:tx1].replace(old_date, "2019-01-01") + src[tx1:])
+    value = _value_of(changed, FCDO_ACT, "8314504")
+    assert value == Decimal(88523) and f"{value} GBP" in phrase
+    err = _import(run_cli, changed, book)
+    said = [line for line in err.splitlines() if FCDO_TX in line and repr(phrase) in line]
+    assert said and "replaced" in said[0], err
+    assert "Period(" not in err, err
+    assert _entries(book)[FCDO_TX].amount == value
