@@ -1308,16 +1308,20 @@ class _Unnamed:
             if e.id not in taken and e.id not in self.claimed and withdrawn not in e.tags:
                 at.setdefault(self._position(e.id), []).append(e)
         free = {place: got[0] for place, got in at.items() if len(got) == 1}   # one, not a guess
+        live = Counter(w for e, w in self.held if withdrawn not in e.tags)
         for k in left:
             r, where = self.items[k]
             kind = self._kind(k)
             if kind not in self.by_position or kind in moved:
                 continue
             # a budget's or planned disbursement's ``where`` is its period:
-            # never paired with an item of another period
+            # never paired with an item of another period, nor where the file
+            # and the ledger hold different numbers of the period's items (one
+            # was added or removed: a position may name another)
             there = free.get(self._place(k))
             if there is not None and _kind_tag(there.tags) == _kind_tag(r.fields["tags"]) \
-                    and where_of[there.id] == where:
+                    and where_of[there.id] == where \
+                    and (where == "transaction #" or in_file[where] == live[where]):
                 self.paired[k] = there.id
                 taken.add(there.id)
                 del free[self._place(k)]

@@ -216,3 +216,33 @@ def test_a_users_phrase_replaced_after_a_date_change_is_said_as_written(
     assert said and "replaced" in said[0], err
     assert "Period(" not in err, err
     assert _entries(book)[FCDO_TX].amount == value
+
+
+def test_a_budget_added_before_another_of_its_period_never_takes_its_entry(tmp_path, run_cli):
+    """OCHA's 2018 budget (b-1, user-tagged) changes its figure and moves
+    after a new 2018 budget; the 2019 one is removed (review39b's fuzz seed
+    110).  The file holds two 2018 budgets where the ledger held one: the
+    new budget never takes b-1 (its tag, its id) by position."""
+    if not OCHA.exists():
+        pytest.skip(f"{OCHA} not present")
+    src = OCHA.read_text(encoding="utf-8")
+    start, end, spans = _items(src, OCHA_ACT, "budget")
+    first = _budgets(src, OCHA_ACT)
+    b18 = src[spans[0][0]:spans[0][1]]
+    figure = re.search(r">\s*([0-9.]+)\s*</value>", b18).group(1)
+    added = str(Decimal(figure) + 100000)
+    v2 = (src[:spans[0][0]] + b18.replace(figure, added)
+          + b18.replace(figure, str(Decimal(figure) + 7)) + src[spans[1][1]:])
+    newer = _budgets(v2, OCHA_ACT)
+    assert [b[:2] for b in newer] == [first[0][:2]] * 2
+    book = tmp_path / "led"
+    _import(run_cli, OCHA, book)
+    eid = next(i for i, e in _entries(book).items()
+               if "11297-b-" in i and e.amount == first[0][2])
+    _tag(book / "iati.toml", eid, "my-2018-budget")
+    (tmp_path / "2").mkdir()
+    _import(run_cli, _write(tmp_path / "2" / OCHA.name, v2), book)
+    after = _entries(book)
+    assert all(e.amount != Decimal(added) for e in after.values() if "my-2018-budget" in e.tags)
+    held = sorted(x.amount for x in after.values() if "11297-b-" in x.id and not _withdrawn(x))
+    assert held == sorted(b[2] for b in newer)
