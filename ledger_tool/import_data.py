@@ -765,6 +765,8 @@ def _changes(old, new) -> str:
                 out.append(f"{f} changed")
             elif f == "amount":   # as written, whatever the places the ledger's column keeps
                 out.append(f"{f} {plain_decimal(a)} -> {plain_decimal(b)}")
+            elif f == "period":   # as the journal writes it ("over 3 years")
+                out.append(f"{f} {a.describe()} -> {b.describe()}")
             else:
                 out.append(f"{f} {a} -> {b}")
     return ", ".join(out) or "notes or tags changed"

@@ -716,13 +716,22 @@ def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow,
                     f"this statement's ({now_parts}): if they were yours, split it again")
     if not changed_figure:
         return said
-    figure = f"{plain_decimal(old.amount)} {old.currency}"
+    # the amount as the entry writes it: a qualifier or period said, never only its number
+    was_figure = _figure(was)
+    phrased = was_figure is not None and was_figure[2:] != ("exact", ONCE)
+    figure = repr(" ".join(str(was[k]) for k in ("amount", "currency") if k in was)) \
+        if phrased else f"{plain_decimal(old.amount)} {old.currency}"
     now = _figure_text(given_figure, fields)
     if theirs_old and all(data_figure(c.quote, old) for c, o in zip(old.sources, own) if o) \
             and not _netted(old):
         said.append(f"entry {eid!r}: amount {figure}, not the figure its data citation "
                     f"gives (an edit of yours), is replaced "
                     f"by this statement's {now}")
+    elif phrased and was_figure is not None and (
+            given_figure is None or given_figure[2:] != was_figure[2:]):
+        said.append(f"entry {eid!r}: amount {figure} is replaced by this statement's {now}: "
+                    f"the data gives no such qualifier or period (write it again if it "
+                    f"was yours and still holds)")
     if "restated" in was and "restated" not in mine:
         restated = ", ".join(f"{plain_decimal(m.amount)} {m.currency}" for m in old.restated)
         said.append(f"entry {eid!r}: your restated ({restated}) is kept, made for the amount "

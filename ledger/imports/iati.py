@@ -18,6 +18,7 @@ import heapq
 import itertools
 import os
 import re
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,7 @@ FUNDING_ROLES = ("1", "funding")
 DAC_VOCABULARIES = ("1", "2", "dac", "dac-3", "")
 _V1_LINE = re.compile(r"^1(\.|$)")
 _VALUE_ELEMENT = re.compile(r"(<value\b[^>]*>\s*([^<\s]*)\s*</value>)")
+_VALUE_START = re.compile(r"<value(?=[\s/>])")
 _NUMBER = re.compile(r"[+-]?\d{1,40}(?:\.\d{1,40})?")
 _ZERO = Decimal(0)
 
@@ -209,6 +211,9 @@ class _Activity:
         self._activity_purposes: tuple | None = None     # the activity's own purposes, read once
         # the file's purposes read so far (``_purposes``): one per read, as ``names`` is
         self.memo: dict[tuple, tuple] = names.setdefault("_purposes", {})
+        # each <value> element -> (its source line, how many <value> start tags
+        # precede it on that line): set by ``_read_file``, quoted by ``_attach_quotes``
+        self.vpos: dict = {}
 
     # the activity's own funder and reporter: read when an item names no provider
     @functools.cached_property
@@ -457,7 +462,8 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
     file = str(path)
     records: list[Record] = []
     problems: list[Problem] = []
-    quotes: dict[int, list[tuple[Record, int, str]]] = {}   # source line of a <value> -> records quoting it
+    quotes: dict[int, list[tuple[Record, int, str, int]]] = {}   # source line of a <value> -> records quoting it
+    on_line: dict[int, int] = {}    # source line -> the <value> elements starting on it
     doc = source_document(path, sha, "iati")
     state: dict[str, Any] = {"version": "", "activity": "", "read": 0, "acts": 0}
     tally = {"rules": {}, "counted": {}, "linked": 0}    # the count-once summary
@@ -490,6 +496,7 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
             if _tag(el) != "iati-activity":
                 continue
             act = _Activity(el, state["version"], names, file)
+            _value_positions(act, on_line)
             state["activity"] = f"activity {act.id!r}" if act.id else state["activity"]
             state["acts"] += 1
             level = (el.get("hierarchy") or "1").strip()     # the standard's default: 1
@@ -550,7 +557,7 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
     if not state["acts"]:
         problems.append(import_problem(file, "", "no <iati-activity> in this file", "error"))
     # the quotes first: an item without a ref is known again by its content, quote and all
-    _attach_quotes(fh, quotes)
+    _attach_quotes(fh, quotes, on_line)
     held.keep_ids(reread)
     given: dict[str, set[str]] = {}     # activity id -> the entry ids this file gives it
     for act_id, recs in reread:
@@ -869,10 +876,26 @@ def _at_end(path: Path, line: int) -> bool:
         return False
 
 
-def _attach_quotes(fh, quotes: dict[int, list[tuple[Record, int, str]]]) -> None:
+def _value_positions(act: _Activity, on_line: dict[int, int]) -> None:
+    """Number the activity's <value> elements on each source line, in
+    document order after those of the activities before it (``on_line``), so
+    each record quotes its own element even where a line holds many."""
+    for v in act.el.iter("{*}value"):
+        if v.prefix is None:      # written ``<value``, as ``_VALUE_START`` finds it
+            line = v.sourceline or 0
+            n = on_line.get(line, 0)
+            act.vpos[v] = n
+            on_line[line] = n + 1
+
+
+def _attach_quotes(fh, quotes: dict[int, list[tuple[Record, int, str, int]]],
+                   on_line: dict[int, int]) -> None:
     """Each record quotes its <value> element as written in the file (one
-    more streaming pass, reading only the lines needed); a netted record
-    quotes its reversals too, one citation each."""
+    more streaming pass, reading only the lines needed): the n-th ``<value``
+    start tag of its line; a netted record quotes its reversals too, one
+    citation each.  Where the line's start tags are not the elements the
+    parser saw there (a comment, a tag spread over lines), the number is
+    quoted alone unless the line holds it once."""
     if not quotes:
         return
     at = 0       # lines read so far; the others are skipped in C
@@ -883,13 +906,22 @@ def _attach_quotes(fh, quotes: dict[int, list[tuple[Record, int, str]]]) -> None
         if raw is None:
             break
         line = raw.decode("utf-8", "replace")
-        found = {m.group(2): m.group(1) for m in reversed(list(_VALUE_ELEMENT.finditer(line)))}
-        for rec, k, number in quotes[n]:
-            hit = found.get(number)
+        starts = [m.start() for m in _VALUE_START.finditer(line)]
+        sound = len(starts) == on_line.get(n, -1)
+        by_number: dict[str, list[str]] = {}
+        for e in _VALUE_ELEMENT.finditer(line):
+            by_number.setdefault(e.group(2), []).append(e.group(1))
+        for rec, k, number, pos in quotes[n]:
+            if sound and 0 <= pos < len(starts):
+                own = _VALUE_ELEMENT.match(line, starts[pos])
+                hit = own.group(1) if own and own.group(2) == number else None
+            else:
+                one = by_number.get(number, [])
+                hit = one[0] if len(one) == 1 else None
             if hit:
                 rec.fields["source"][k]["quote"] = hit
     for cites in quotes.values():
-        for rec, k, number in cites:
+        for rec, k, number, _pos in cites:
             src = rec.fields["source"][k]
             if not src.get("quote"):     # a <value> spread over lines: quote the number
                 src["quote"] = number
@@ -1250,8 +1282,18 @@ class _Unnamed:
         # items that swap dates keep their figures and the quotes made of them)
         pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[1]),
              lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[1]), True)
+        # a budget's or planned disbursement's date and value-date are its
+        # period's, which all of the period's items share: this pass pairs
+        # one only where the file and the ledger each hold one for its period
+        # (else a removal and an addition would read as a figure change)
+        in_file = Counter(w for _, w in self.items)
+        in_ledger = Counter(w for _, w in self.held)
+
+        def sole(w: str) -> bool:
+            return w == "transaction #" or in_file[w] == 1 and in_ledger[w] == 1
+
         pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[0],
-                           r.fields["date"]),
+                           r.fields["date"]) if sole(w) else (None,),
              lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[0], e.date), True)
         # by position, as older versions paired every item (of the same type or
         # status), only where a position cannot name another item: the file
@@ -1266,13 +1308,20 @@ class _Unnamed:
             if e.id not in taken and e.id not in self.claimed and withdrawn not in e.tags:
                 at.setdefault(self._position(e.id), []).append(e)
         free = {place: got[0] for place, got in at.items() if len(got) == 1}   # one, not a guess
+        live = Counter(w for e, w in self.held if withdrawn not in e.tags)
         for k in left:
-            r, _ = self.items[k]
+            r, where = self.items[k]
             kind = self._kind(k)
             if kind not in self.by_position or kind in moved:
                 continue
+            # a budget's or planned disbursement's ``where`` is its period:
+            # never paired with an item of another period, nor where the file
+            # and the ledger hold different numbers of the period's items (one
+            # was added or removed: a position may name another)
             there = free.get(self._place(k))
-            if there is not None and _kind_tag(there.tags) == _kind_tag(r.fields["tags"]):
+            if there is not None and _kind_tag(there.tags) == _kind_tag(r.fields["tags"]) \
+                    and where_of[there.id] == where \
+                    and (where == "transaction #" or in_file[where] == live[where]):
                 self.paired[k] = there.id
                 taken.add(there.id)
                 del free[self._place(k)]
@@ -1454,7 +1503,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
                     cur=cur, date=date, funder=funder, el=t, kids=kids, where=where, notes=notes,
                     id=f"{base}-t-{suffix}", tag=f"iati-type-{raw_code}", line=tline,
                     label=f"{label} (line {tline})",
-                    locator=f"activity {act.id}, {label}", vline=v.sourceline,
+                    locator=f"activity {act.id}, {label}", vline=v.sourceline, vpos=act.vpos.get(v, -1),
                     number=(v.text or "").strip(), recipient=_text(kids.get("receiver-org")),
                     value_date=vdate if date == tdate and vdate and vdate != tdate
                     and _valid_date(vdate) else None)
@@ -1541,7 +1590,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         rec = Record(it["where"], f)
         records.append(rec)
         for k, c in enumerate(cited):
-            quotes.setdefault(c["vline"], []).append((rec, k, c["number"]))
+            quotes.setdefault(c["vline"], []).append((rec, k, c["number"], c["vpos"]))
 
 
 def _repeated(el, once: dict[tuple, dict], where: str, problems, file) -> bool:
@@ -1616,6 +1665,7 @@ def _period_item(act, el, where, problems, eid, what):
                 value_date=value_date,
                 period=f"from {start} to {end}" if end else "", funder=funder, el=None, kids={},
                 where=where, notes=notes, id=eid, vline=v.sourceline, line=el.sourceline,
+                vpos=act.vpos.get(v, -1),
                 number=(v.text or "").strip(),
                 locator=f"activity {act.id}, {what} {start}" + (f" to {end}" if end else ""),
                 recipient=_text(_kid(el, "receiver-org")))
