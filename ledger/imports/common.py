@@ -668,7 +668,16 @@ def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow,
     for name in [k for k in was if k not in mine]:        # never the importer's: the user's
         fields[name] = was[name]
     if same:
-        # the data has not changed since: a field the entry has otherwise is the user's
+        # the data has not changed since: a field the entry has otherwise is the user's,
+        # a remark glued to one of the importer's notes too, however joined (",
+        # phoned", " (phoned)": ``keep_user_edits`` needs a joint, as a changed
+        # statement's note may run on from its old one)
+        given_notes = [n for n in str(fields.get("notes") or "").split("; ") if n.strip()]
+        old_notes = [n for n in str(old.notes or "").split("; ") if n.strip()]
+        glued = [next((o for o in old_notes if o != n and o.startswith(n) and o not in
+                       given_notes), n) if n not in old_notes else n for n in given_notes]
+        if len(set(glued)) == len(glued) and glued != given_notes:
+            fields["notes"] = "; ".join(glued)
         said_of: set[str] = set()
         for name in [k for k in dict.fromkeys(("amount", "currency", *sorted(mine), *fields))
                      if k not in _OWN_PARTS]:
@@ -837,12 +846,13 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | tuple[()] = 
             continue
         edits = of_edits.setdefault(old.id, [])
         replaced_notes = keep_user_edits(rec.fields, old, own)
-        if replaced_notes:
+        said_of_parts = keep_user_parts(rec.fields, old, same_file)
+        if replaced_notes and (rec.fields.get("notes") or "") != (old.notes or ""):
             edits.append(import_problem(file, rec.where, (
                 f"entry {rec.fields.get('id', '')!r}: its notes {'; '.join(replaced_notes)!r} are replaced by "
                 "this version's (the importer writes its note first; remarks of yours "
                 "after it are kept)"), "warning"))
-        for said in keep_user_parts(rec.fields, old, same_file):
+        for said in said_of_parts:
             edits.append(import_problem(file, rec.where, said, "warning"))
     # first reading: which records are already there, unchanged or changed
     replaced: set[str] = set()

@@ -1,6 +1,7 @@
 """A remark the user adds after an imported entry's note is kept on
 re-import whatever joins it to the note (hunt20 r3: ". " and a new line were
-dropped, only "; " kept)."""
+dropped, only "; " kept; reviewlate: ", phoned" too).  While the entry's
+data is unchanged, its notes are the user's as they stand."""
 from __future__ import annotations
 
 import re
@@ -15,7 +16,9 @@ DFID = FIXTURES / "real" / "iati" / "dfid-2.03.xml"
 
 
 @pytest.mark.parametrize("joint", [". Phoned DFID: final", "\\nPhoned DFID: final",
-                                   "; Phoned DFID: final"])
+                                   "; Phoned DFID: final",
+                                   # any joint while the data is unchanged (reviewlate)
+                                   ", phoned", " (phoned)", " - phoned"])
 def test_reimporting_the_same_file_keeps_the_users_remark(tmp_path, run_cli, joint):
     book = tmp_path / "book"
     assert run_cli("init", book)[0] == 0
