@@ -1149,6 +1149,21 @@ def _put_shares(target, idx, years, w):
     return target
 
 
+def _entry_years(parts, p0, r0, a_year_entry: bool, a_year, total):
+    """A split entry's ``total`` (minor units, one) over its years, once, at
+    its first part's year rows ``p0`` (``r0``: its first row): an amount a
+    year's whole years each ``a_year``, the part years sharing the rest
+    (``_year_shares``, as unsplit); any other amount by days, largest
+    remainders."""
+    k = len(p0)
+    if a_year_entry:
+        return _year_shares(np.zeros(k, dtype=np.int64), parts.weight[p0], parts.year_len[p0],
+                            parts.fy[p0], np.full(k, a_year, dtype=object),
+                            np.full(k, total[0], dtype=object))
+    return largest_remainder(total, np.zeros(k, dtype=np.int64), parts.weight[p0],
+                             parts.weight_sum[r0], parts.fy[p0])
+
+
 def _split_years(spread, totals, frame, amount_minor, src_digits, parts, rate_rows,
                  a_year_factors):
     """Each of ``spread`` (per year part) with the years of a split entry
@@ -1161,21 +1176,13 @@ def _split_years(spread, totals, frame, amount_minor, src_digits, parts, rate_ro
     years sharing the rest (``_year_shares``), as unsplit."""
     spread = [np.asarray(s).copy() for s in spread]
     for r, w, whole, idx in _split_year_groups(frame, amount_minor, src_digits, parts):
-        k = idx.shape[0]
         p0, r0 = idx[:, 0], r[:1]
         for i, tot in enumerate(totals):
             total = objects([sum(objects(np.asarray(tot)[r]))])
-            if rate_rows[r0[0]]:
-                fs = a_year_factors[i]
-                a_year = mul_round(objects([whole]), [_factor_at(x, r0) for x in fs])[0] \
-                    if fs else whole
-                years = _year_shares(np.zeros(k, dtype=np.int64), parts.weight[p0],
-                                     parts.year_len[p0], parts.fy[p0],
-                                     np.full(k, a_year, dtype=object),
-                                     np.full(k, total[0], dtype=object))
-            else:
-                years = largest_remainder(total, np.zeros(k, dtype=np.int64),
-                                          parts.weight[p0], parts.weight_sum[r0], parts.fy[p0])
+            fs = a_year_factors[i]
+            a_year = mul_round(objects([whole]), [_factor_at(x, r0) for x in fs])[0] \
+                if fs and rate_rows[r0[0]] else whole
+            years = _entry_years(parts, p0, r0, bool(rate_rows[r0[0]]), a_year, total)
             spread[i] = _put_shares(spread[i], idx, years, w)
     return spread
 
@@ -1190,13 +1197,7 @@ def _split_whole_years(value_parts, frame, amount_minor, src_digits, parts, fact
         k = idx.shape[0]
         p0, r0 = idx[:, 0], r[:1]
         total = mul_round(objects([whole]), [_factor_at(factor, r0)])
-        if rate_rows[r0[0]]:
-            orig = _year_shares(np.zeros(k, dtype=np.int64), parts.weight[p0],
-                                parts.year_len[p0], parts.fy[p0],
-                                np.full(k, whole, dtype=object), np.full(k, total[0], dtype=object))
-        else:
-            orig = largest_remainder(objects(total), np.zeros(k, dtype=np.int64),
-                                     parts.weight[p0], parts.weight_sum[r0], parts.fy[p0])
+        orig = _entry_years(parts, p0, r0, bool(rate_rows[r0[0]]), whole, objects(total))
         years = mul_round(objects(orig), [_factor_at(rate_of, p0),
                                           _factor_at(scale, np.repeat(r0, k))])
         value_parts = _put_shares(value_parts, idx, years, w)
