@@ -445,7 +445,8 @@ def withdrawn(view: EntryRow, where: str, note: str) -> Record:
     return Record(where, fields)
 
 
-def keep_user_edits(fields: dict[str, Any], old: Entry | EntryRow, own: Wordings) -> list[str]:
+def keep_user_edits(fields: dict[str, Any], old: Entry | EntryRow, own: Wordings,
+                    same: bool = False) -> list[str]:
     """An imported item's ``fields`` with what the user added to the entry
     it updates (``old``) kept: the tags the importer does not set (a
     ``not-counted`` of the user's: the one without an importer's reason
@@ -455,7 +456,9 @@ def keep_user_edits(fields: dict[str, Any], old: Entry | EntryRow, own: Wordings
     none, the data's own text, which replaces it: a flow's changed
     description).  Returns the
     old parts not kept that the new note lacks, for the caller to say,
-    never dropped in silence."""
+    never dropped in silence.  ``same``: the item is stated by the same data
+    the entry cites (``same_data``), so a remark is the user's however it is
+    joined to the importer's note (", phoned")."""
     theirs = [t for t in old.tags if t != NOT_COUNTED and not _IMPORTER_TAG.match(t)]
     user_excluded = any(t.startswith(NOT_COUNTED + "-") for t in theirs) or not any(
         _IMPORTER_TAG.match(t) and t.startswith(NOT_COUNTED) for t in old.tags)
@@ -481,7 +484,7 @@ def keep_user_edits(fields: dict[str, Any], old: Entry | EntryRow, own: Wordings
         if n in parts:
             continue
         for p in parts:
-            if p not in new and p not in glued.values() and user_remark_after(p, n) \
+            if p not in new and p not in glued.values() and user_remark_after(p, n, same) \
                     and (own.wrote(n) or not own.wrote(p)):
                 glued[n] = p
                 break
@@ -501,12 +504,13 @@ def keep_user_edits(fields: dict[str, Any], old: Entry | EntryRow, own: Wordings
     return replaced + [n for n in parts if n not in kept_new and own.wrote(n)]
 
 
-def user_remark_after(old: str, note: str) -> bool:
+def user_remark_after(old: str, note: str, any_joint: bool = False) -> bool:
     """Whether the note ``old`` is the importer's ``note`` with a remark of
-    the user's after it ("; more", ". Phoned: final", a new line): the
-    user's text after the importer's note is the user's, kept."""
+    the user's after it ("; more", ". Phoned: final", a new line; with
+    ``any_joint``, the data unchanged, ", phoned" too): the user's text
+    after the importer's note is the user's, kept."""
     rest = old[len(note):] if note and old.startswith(note) else ""
-    return rest.startswith(_REMARK_JOINTS) and bool(rest.strip(" ;.,\n\t"))
+    return (any_joint or rest.startswith(_REMARK_JOINTS)) and bool(rest.strip(" ;.,\n\t"))
 
 
 # what joins a remark the user wrote to the end of an importer's note: a
@@ -618,6 +622,28 @@ def _comparable(name: str, v: Any) -> Any:
     return text[5:] if name == "period" and text.startswith("over ") else text
 
 
+def same_data(fields: dict[str, Any], old: Entry | EntryRow,
+              same_file: Callable[[str, str], bool] | None = None) -> bool:
+    """Whether an imported item (``fields``) is stated by the same data the
+    entry it updates (``old``) cites: the same citations, of the same
+    archived file or of a copy of it under another name (``same_file``: the
+    same SHA-256); for FTS, another download of the flow's same version and
+    update."""
+    new_cites = [c for c in fields.get("source") or () if data_citation(c)]
+    old_cites = list(entry_table(cast(Entry, old)).get("source") or ())
+    theirs_old = [c for c, o in zip(old_cites, own_citations(new_cites, old_cites)) if o]
+    if bool(new_cites) and len(new_cites) == len(theirs_old) and all(
+            _citation_key(a)[1:] == _citation_key(b)[1:] and (
+                a.get("doc") == b.get("doc") or
+                same_file is not None and same_file(str(a.get("doc")), str(b.get("doc"))))
+            for a, b in zip(new_cites, theirs_old)):
+        return True
+    kind = str(fields.get("id") or "").split("-", 1)[0]
+    return kind == "fts" and bool(new_cites) and bool(theirs_old) and \
+        [c.get("locator") for c in new_cites] == [c.get("locator") for c in theirs_old] and \
+        all("; updated " in str(c.get("locator")) for c in new_cites)
+
+
 def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow,
                     same_file: Callable[[str, str], bool] | None = None) -> list[str]:
     """An imported item's ``fields`` with the rest of what the user added to
@@ -641,17 +667,7 @@ def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow,
     old_cites = list(was.get("source") or ())
     own = own_citations(new_cites, old_cites)
     theirs_old = [c for c, o in zip(old_cites, own) if o]
-    # the same data: the same citations, of the same archived file or of a copy of
-    # it under another name (``same_file``: the same SHA-256)
-    same = bool(new_cites) and len(new_cites) == len(theirs_old) and all(
-        _citation_key(a)[1:] == _citation_key(b)[1:] and (
-            a.get("doc") == b.get("doc") or
-            same_file is not None and same_file(str(a.get("doc")), str(b.get("doc"))))
-        for a, b in zip(new_cites, theirs_old))
-    if not same and kind == "fts" and new_cites and theirs_old:
-        # another download of the same copy of the flow (its version and update)
-        same = [c.get("locator") for c in new_cites] == [c.get("locator") for c in theirs_old] \
-            and all("; updated " in str(c.get("locator")) for c in new_cites)
+    same = same_data(fields, old, same_file)
     # the user's citations where they were, the importer's new ones in the place of its old
     at = next((k for k, o in enumerate(own) if o), 0)
     users = [c for c, o in zip(old_cites, own) if not o]
@@ -668,16 +684,7 @@ def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow,
     for name in [k for k in was if k not in mine]:        # never the importer's: the user's
         fields[name] = was[name]
     if same:
-        # the data has not changed since: a field the entry has otherwise is the user's,
-        # a remark glued to one of the importer's notes too, however joined (",
-        # phoned", " (phoned)": ``keep_user_edits`` needs a joint, as a changed
-        # statement's note may run on from its old one)
-        given_notes = [n for n in str(fields.get("notes") or "").split("; ") if n.strip()]
-        old_notes = [n for n in str(old.notes or "").split("; ") if n.strip()]
-        glued = [next((o for o in old_notes if o != n and o.startswith(n) and o not in
-                       given_notes), n) if n not in old_notes else n for n in given_notes]
-        if len(set(glued)) == len(glued) and glued != given_notes:
-            fields["notes"] = "; ".join(glued)
+        # the data has not changed since: a field the entry has otherwise is the user's
         said_of: set[str] = set()
         for name in [k for k in dict.fromkeys(("amount", "currency", *sorted(mine), *fields))
                      if k not in _OWN_PARTS]:
@@ -845,14 +852,13 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | tuple[()] = 
         if old is None:
             continue
         edits = of_edits.setdefault(old.id, [])
-        replaced_notes = keep_user_edits(rec.fields, old, own)
-        said_of_parts = keep_user_parts(rec.fields, old, same_file)
-        if replaced_notes and (rec.fields.get("notes") or "") != (old.notes or ""):
+        replaced_notes = keep_user_edits(rec.fields, old, own, same_data(rec.fields, old, same_file))
+        if replaced_notes:
             edits.append(import_problem(file, rec.where, (
                 f"entry {rec.fields.get('id', '')!r}: its notes {'; '.join(replaced_notes)!r} are replaced by "
                 "this version's (the importer writes its note first; remarks of yours "
                 "after it are kept)"), "warning"))
-        for said in said_of_parts:
+        for said in keep_user_parts(rec.fields, old, same_file):
             edits.append(import_problem(file, rec.where, said, "warning"))
     # first reading: which records are already there, unchanged or changed
     replaced: set[str] = set()
