@@ -117,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
                       "in the document"
                       for m in mentions if m.across_break),
                      prefix="ledger-tool: extract: warning: ")
+        print_capped((f"{shown}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
+                      f"read as {plain_decimal(m.amount)} {m.currency}; {m.unsure}"
+                      for m in mentions if m.unsure),
+                     prefix="ledger-tool: extract: warning: ")
         if not mentions:
             print(f"ledger-tool: extract: {shown}: no money mentions", file=sys.stderr)
         recorded = archived_document(name, args.ledger) if draft is not None else None

@@ -52,6 +52,7 @@ class Mention:
     period_before: bool = False    # the period was stated earlier in the sentence
     period_unread: str = ""   # period words after the figure the ledger cannot read ("a month")
     across_break: str = ""    # digits split by a line break at the figure ("£1⏎000 000")
+    unsure: str = ""          # digits said with the figure and not read in it (AmountMatch.unsure)
 
     @property
     def cfa_unsettled(self) -> bool:
@@ -226,6 +227,7 @@ def find_mentions(text: str, doc: str = "", context: str | None = None,
             restated_text=tuple(_spaced(r.text) for r in ph.restated), offset=first,
             upper=ph.upper, period_before=before, period_unread=unread,
             across_break=digits_across_break(text, ph.atom.start, ph.atom.end),
+            unsure=ph.atom.unsure,
         )
         if mention.cfa_unsettled:   # the zone the whole document names, else the text
             code = settle_cfa(context) if context is not None else CFA_FRANC

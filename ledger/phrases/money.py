@@ -806,6 +806,7 @@ class AmountMatch:
     prefixed: bool = False   # the currency came first ("£5", "EUR 5")
     inexact: bool = False    # a third of the scale, rounded to the minor unit: "about"
     respective: bool = False  # "six" of "six and seven million pounds respectively"
+    unsure: str = ""         # digits said with the figure and not read in it: why, for a warning
 
 
 _QUALIFIER_WORDS = {
@@ -912,19 +913,22 @@ def _spaces_end(text: str, pos: int) -> int:
     return m.end() if m else pos
 
 
-def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> int | None:
+def _digit_groups(groups_text: str, last_num: str, last_scale: str | None,
+                  bare: bool = False) -> int | None:
     """The value of "1 million 200 thousand" (``groups_text`` "1 million ",
     then "200" and "thousand") as said: scales descending, each group below
     the one before; None when the digits are no one number ("5 million 2
-    million pounds": £2m only), and when the last group has no scale word
-    ("Liberia 5 million 700 dollars per capita": a count, then $700) or an
-    abbreviation ("1 million 200k pounds")."""
-    if not re.fullmatch(r"[1-9]\d{0,2}", last_num) or last_scale is None \
-            or last_scale.lower() not in _WORD_SCALES:
+    million pounds": £2m only), and when the last group has an abbreviation
+    ("1 million 200k pounds").  ``bare``: a last group without a scale word
+    counts units, as the words say ("1 million 500 pounds": £1,000,500,
+    never the tail alone); else it is no group (None)."""
+    if not re.fullmatch(r"[1-9]\d{0,2}", last_num) or (
+            last_scale is None and not bare) or (
+            last_scale is not None and last_scale.lower() not in _WORD_SCALES):
         return None
     groups = [(int(g.group(1)), _scale_exp(g.group(2)))
               for g in _DIGIT_GROUP_RE.finditer(groups_text)]
-    groups.append((int(last_num), _SCALES[last_scale.lower()]))
+    groups.append((int(last_num), _SCALES[last_scale.lower()] if last_scale else 0))
     total, above = 0, None
     for v, exp in groups:
         if above is not None and (exp >= above or v * 10 ** exp >= 10 ** above):
@@ -955,33 +959,58 @@ _AFTER_GROUPS = re.compile(
     r"décaissés?|octroyés?)(?![^\W\d_]))", re.IGNORECASE)
 
 
-def _groups_after(text: str, end: int, top: int, exp: int, code: str) -> tuple[int, int]:
+def _groups_after(text: str, end: int, top: int, exp: int, code: str) -> tuple[int, int, str]:
     """The groups of digits and a smaller scale word right after ``end``
     that continue a number of ``top`` times 10**``exp`` as said ("£1
     million 200 thousand"), when what follows them is no noun nor another
-    currency: (what they add, where they end)."""
+    currency, and a last group without a scale word when the currency's
+    word follows ("£1 million 500 pounds"): (what they add, where they
+    end, and, when groups were left out before a word that may be a noun
+    they count, a note saying so: "£1 million 200 thousand went to …")."""
     more, above, at = 0, exp, end
     while (g := _GROUP_AFTER.match(text, at)) is not None:
         v, e = int(g.group(1)), _SCALES[g.group(2).lower()]
         if e >= above or v * 10 ** e >= 10 ** above:
             break
         more, above, at = more + v * 10 ** e, e, g.end()
+    b = _BARE_AFTER.match(text, at)
+    if b and above:
+        w = _REDUNDANT_WORD.match(text, b.end())
+        if w and currency_code(w.group("w")) == code:
+            return more + int(b.group(1)), b.end(), ""
     if more:
         w = _REDUNDANT_WORD.match(text, at)
-        if not (w and currency_code(w.group("w")) == code) and not _AFTER_GROUPS.match(text, at):
-            return 0, end
-    return more, at
+        said = currency_code(w.group("w")) if w else None
+        if said == code or _AFTER_GROUPS.match(text, at):
+            return more, at, ""
+        if said is not None:      # "£1 million 200 thousand euros": an amount of its own
+            return 0, end, ""
+        nxt = _NEXT_WORD.match(text, at)
+        groups = " ".join(text[end:at].split())
+        return 0, end, (f"{groups!r} after it" + (f", before {nxt.group(1)!r}," if nxt else "")
+                        + " is not read as part of it (a count of what follows, or of the "
+                        "money: check the document)")
+    return more, at, ""
+
+
+_BARE_AFTER = re.compile(rf"{_WS}+([1-9]\d{{0,2}})(?![\d.,])")
+_NEXT_WORD = re.compile(rf"{_WS}*(\S+)")
 
 
 def _atom_from(m: re.Match) -> AmountMatch:
     end = m.end()
     if m.group("dn") is not None:
-        whole = None if m.group("sv") else _digit_groups(m.group("dn"), m.group("sn"), m.group("ss"))
+        whole = None if m.group("sv") else _digit_groups(m.group("dn"), m.group("sn"),
+                                                         m.group("ss"), bare=True)
         code = _code(m.group("sc"))
         if whole is not None and code is not None:
             start = m.start("dn")
             exp = _SCALES[m.group("ss").lower()] if m.group("ss") else 0
-            return AmountMatch(start, end, Decimal(whole), code, m.string[start:end], exp)
+            unsure = "" if m.group("ss") else (
+                f"one number, as the words say; if {' '.join(m.group('dn').split())!r} counts "
+                f"something else, the amount is {' '.join(m.string[m.start('sn'):end].split())!r}")
+            return AmountMatch(start, end, Decimal(whole), code, m.string[start:end], exp,
+                               unsure=unsure)
     if m.group("ws") is not None:
         code = _code(m.group("sc"))
         if code is None:  # pragma: no cover - the regex only admits known tokens
@@ -1016,11 +1045,19 @@ def _atom_from(m: re.Match) -> AmountMatch:
             if first and currency_code(first.group("w")) == code:
                 end = first.end()
     exp = _SCALES[scale.lower()] if scale else 0
-    value, exact = _scaled(num, scale), True
+    value, exact, unsure = _scaled(num, scale), True, ""
+    if not prefixed:    # "4.5 million 700 dollars", "5 million 2 million pounds"
+        before = _said_before(_GROUP_BEFORE, m.string, m.start("sn"))
+        sign = before and _TOKEN_BEFORE.search(m.string, max(0, before.start() - 20),
+                                               before.start())
+        if before and not (sign and currency_code(sign.group("t"))):   # "GBP 1 million 2 …"
+            unsure = (f"{' '.join(before.group(0).split())!r} right before it is not read "
+                      "as part of it (a count of something else, or of the money: check the "
+                      "document)")
     if prefixed and scale and scale.lower() in _WORD_SCALES and not vulgar \
             and re.fullmatch(r"[1-9]\d{0,2}", num):
         # "£1 million 200 thousand": smaller groups said after the scale
-        more, end = _groups_after(m.string, end, int(num), exp, code)
+        more, end, unsure = _groups_after(m.string, end, int(num), exp, code)
         value += more
         if more:
             w = _REDUNDANT_WORD.match(m.string, end)
@@ -1032,7 +1069,12 @@ def _atom_from(m: re.Match) -> AmountMatch:
         value, exact = _scaled_fraction(int(num) + _VULGAR[vulgar], exp, code)
     begin = m.start("sn") if m.group("dn") is not None else m.start()
     return AmountMatch(begin, end, value, code, m.string[begin:end],
-                       exp, prefixed, inexact=not exact)
+                       exp, prefixed, inexact=not exact, unsure=unsure)
+
+
+# a number with a scale word right before an amount's digits, not read in it
+_GROUP_BEFORE = re.compile(rf"(?<![\w.,$£€¥])(?:{_NUM}){_WS}+(?:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+$",
+                           re.IGNORECASE)
 
 
 def _compound_groups(words: str, exp: int) -> list[tuple[str, int, str]]:
