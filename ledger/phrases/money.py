@@ -756,14 +756,15 @@ def _read_in(num: str, continental: bool) -> Decimal:
     return parse_number(num)
 
 
-def _in_convention(atoms: list[AmountMatch]) -> list[AmountMatch]:
+def _in_convention(atoms: list[AmountMatch], also: tuple[str, ...] = ()) -> list[AmountMatch]:
     """Amounts written together, each whose one number reads either way
     read as the others say (``_continental``): "€250.000 and €1,5 million
     respectively" lists €250,000, never €250 (nor, taking the scale,
     €250m).  An amount whose value is not its number at its scale (groups,
-    a fraction) is left as read."""
+    a fraction) is left as read.  ``also``: other numbers written with
+    them ("1,5" of "€250.000 – 1,5 million")."""
     numbers = [phrase_numbers(a.text) for a in atoms]
-    if not _continental(n for ns in numbers for n in ns):
+    if not _continental([*(n for ns in numbers for n in ns), *also]):
         return atoms
     out = []
     for a, ns in zip(atoms, numbers):
@@ -1539,13 +1540,21 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
             bare = _BARE_HIGH_RE.match(text, to.end())
             if high is None and bare and atom.prefixed and (bare.group("s") or atom.scale):
                 exp = _SCALES[bare.group("s").lower()] if bare.group("s") else atom.scale
-                value = parse_number(bare.group("n")).scaleb(exp)
-                low = atom.amount if atom.scale else atom.amount.scaleb(exp)
+                continental = _continental([*phrase_numbers(atom.text), bare.group("n")])
+                if continental:     # "€250.000 – 1,5 million"
+                    (atom,) = _in_convention([atom], (bare.group("n"),))
+                value = _read_in(bare.group("n"), continental).scaleb(exp)
+                low, low_exp = atom.amount if atom.scale else atom.amount.scaleb(exp), exp
+                if low >= value and not atom.scale and atom.amount < value:
+                    # "£500,000-1 million": past the upper bound with its scale,
+                    # the lower keeps its own value, as "between 500 and 1
+                    # million pounds" does
+                    low, low_exp = atom.amount, 0
                 if value > low and _holdable(value) and _holdable(low):
                     start = opener.start("q") if opener else atom.start
                     # "£5-7m": the lower bound takes the upper one's scale
                     lower = AmountMatch(atom.start, atom.end, _tidy_amount(low), atom.currency,
-                                        atom.text, exp, True)
+                                        atom.text, low_exp, True)
                     return (start, bare.end(), lower, _tidy_amount(value),
                             opener.group("q") if opener else "")
     # a bare number before the atom: "10 à 15 millions d'euros", "5 to 7 million pounds"

@@ -46,3 +46,22 @@ def test_a_decimal_comma_in_the_phrase_makes_the_dot_group_thousands(text, expec
 def test_without_a_decimal_comma_the_reading_is_unchanged(text, expected):
     assert _read(text) == [(Decimal(v), None if u is None else Decimal(u), c)
                            for v, u, c in expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the upper bound written bare, the lower in full: 500,000 to 1 × 10^6
+    # (it read £500,000 alone, the upper bound dropped)
+    ("It costs £500,000-1 million.", (500_000, 1_000_000, "GBP")),
+    ("It costs £500,000 to 1 million.", (500_000, 1_000_000, "GBP")),
+    # as "between £500 and £1 million": 500 to 1 × 10^6
+    ("It costs £500 to 1 million.", (500, 1_000_000, "GBP")),
+    # a decimal comma on the upper bound: 250 × 1000 to 1.5 × 10^6
+    ("It costs €250.000 – 1,5 million.", (250_000, 1_500_000, "EUR")),
+    # unchanged: the lower takes the scale when that stays below the upper
+    ("It costs £5-7 million.", (5_000_000, 7_000_000, "GBP")),
+    ("It costs £500-700 million.", (500_000_000, 700_000_000, "GBP")),
+    ("It costs £1,500-2,000 thousand.", (1_500_000, 2_000_000, "GBP")),
+])
+def test_a_range_to_a_bare_upper_bound_keeps_a_lower_bound_past_its_scale(text, expected):
+    low, high, code = expected
+    assert _read(text) == [(Decimal(low), Decimal(high), code)]
