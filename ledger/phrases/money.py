@@ -1027,7 +1027,8 @@ def _atom_from(m: re.Match) -> AmountMatch:
             # range's (no other follows), never 901,000
             start, words = start + cut.end(), words[cut.end():]
         value, exact = _scaled_fraction(_compound_words(words, exp), 0, code)
-        return AmountMatch(start, end, value, code, m.string[start:end], exp, inexact=not exact)
+        return AmountMatch(start, end, value, code, m.string[start:end], exp, inexact=not exact,
+                           unsure=_unsure_before(m.string, start, words=False))
     if m.group("pc") is not None:
         cur, num, scale, vulgar = m.group("pc"), m.group("pn"), m.group("ps"), m.group("pv")
         prefixed = True
@@ -1048,13 +1049,7 @@ def _atom_from(m: re.Match) -> AmountMatch:
     exp = _SCALES[scale.lower()] if scale else 0
     value, exact, unsure = _scaled(num, scale), True, ""
     if not prefixed:    # "4.5 million 700 dollars", "5 million 2 million pounds"
-        before = _said_before(_GROUP_BEFORE, m.string, m.start("sn"))
-        sign = before and _TOKEN_BEFORE.search(m.string, max(0, before.start() - 20),
-                                               before.start())
-        if before and not (sign and currency_code(sign.group("t"))):   # "GBP 1 million 2 …"
-            unsure = (f"{' '.join(before.group(0).split())!r} right before it is not read "
-                      "as part of it (a count of something else, or of the money: check the "
-                      "document)")
+        unsure = _unsure_before(m.string, m.start("sn"), words=True)
     if prefixed and scale and scale.lower() in _WORD_SCALES and not vulgar \
             and re.fullmatch(r"[1-9]\d{0,2}", num):
         # "£1 million 200 thousand": smaller groups said after the scale
@@ -1073,9 +1068,29 @@ def _atom_from(m: re.Match) -> AmountMatch:
                        exp, prefixed, inexact=not exact, unsure=unsure)
 
 
-# a number with a scale word right before an amount's digits, not read in it
+# a number with a scale word right before an amount's number, not read in it
 _GROUP_BEFORE = re.compile(rf"(?<![\w.,$£€¥])(?:{_NUM}){_WS}+(?:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+$",
                            re.IGNORECASE)
+_WORDS_BEFORE = re.compile(rf"(?<![\w-])(?:{_WORDS}){_WS}+(?:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+$",
+                           re.IGNORECASE)
+
+
+def _unsure_before(text: str, start: int, words: bool) -> str:
+    """Why an amount starting at ``start`` is not sure: a number with a
+    scale word right before it that is not part of it ("5 million 2
+    million pounds", "two million 500 thousand pounds"; ``words``: number
+    words count too, which a figure in words has already taken as its own
+    when they join it), unless a currency sign opens that number ("GBP 1
+    million 200 thousand euros": an amount of its own)."""
+    before = _said_before(_GROUP_BEFORE, text, start) or (
+        words and _said_before(_WORDS_BEFORE, text, start)) or None
+    if before is None:
+        return ""
+    sign = _TOKEN_BEFORE.search(text, max(0, before.start() - 20), before.start())
+    if sign and currency_code(sign.group("t")):
+        return ""
+    return (f"{' '.join(before.group(0).split())!r} right before it is not read as part of "
+            "it (a count of something else, or of the money: check the document)")
 
 
 def _compound_groups(words: str, exp: int) -> list[tuple[str, int, str]]:

@@ -53,6 +53,10 @@ def test_what_is_no_one_number_is_read_as_before(text, expected):
     ("They gave 5 million 2 million pounds.", ["'5 million'"]),
     ("Some 4.5 million 700 dollars per head.", ["'4.5 million'"]),
     ("They gave 1 million 500,000 pounds.", ["'1 million'"]),
+    # digits and words mixed: the tail is read (£500,000), never silently
+    ("They gave two million 500 thousand pounds.", ["'two million'"]),
+    ("They gave 2 million five hundred thousand pounds.", ["'2 million'"]),
+    ("They gave five million and 2 million pounds.", ["'five million and'"]),
 ])
 def test_digits_said_with_a_figure_and_not_read_in_it_are_said(text, said):
     (m,) = find_mentions(text)
@@ -65,6 +69,8 @@ def test_digits_said_with_a_figure_and_not_read_in_it_are_said(text, said):
     "GBP 1 million 200 thousand euros.",
     "The UK gave 1 million 200 thousand pounds.",
     "The UK gave £5 million to Chad.",
+    "The UK gave five million and two million pounds.",
+    "The UK gave one million two hundred thousand pounds.",
 ])
 def test_no_doubt_where_every_group_is_read_or_is_another_amount(text):
     assert all(not m.unsure for m in find_mentions(text))
