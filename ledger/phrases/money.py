@@ -1059,6 +1059,11 @@ def _atom_from(m: re.Match) -> AmountMatch:
             w = _REDUNDANT_WORD.match(m.string, end)
             if w and currency_code(w.group("w")) == code:
                 end = w.end()
+    elif prefixed and scale and not vulgar and (g := _GROUP_AFTER.match(m.string, end)) \
+            and _SCALES[g.group(2).lower()] < exp and not _other_currency(m.string, g.end(), code):
+        # "£3.5 million 200 thousand": no groups after a decimal, and no silence
+        unsure = (f"{' '.join(g.group(0).split())!r} after it is not read as part of it "
+                  "(a count of what follows, or of the money: check the document)")
     if vulgar:     # "£2½ million": whole digits and the fraction, then the scale
         if not num.isdigit():
             raise NotANumber(f"not a number: {num + vulgar!r}")
@@ -1068,8 +1073,16 @@ def _atom_from(m: re.Match) -> AmountMatch:
                        exp, prefixed, inexact=not exact, unsure=unsure)
 
 
+def _other_currency(text: str, pos: int, code: str) -> bool:
+    """Whether another currency's word follows at ``pos`` ("… 200 thousand
+    euros" after pounds: an amount of its own)."""
+    w = _REDUNDANT_WORD.match(text, pos)
+    said = currency_code(w.group("w")) if w else None
+    return said is not None and said != code
+
+
 # a number with a scale word right before an amount's number, not read in it
-_GROUP_BEFORE = re.compile(rf"(?<![\w.,$£€¥])(?:{_NUM}){_WS}+(?:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+$",
+_GROUP_BEFORE = re.compile(rf"(?<![\w.,$£€¥])(?:{_NUM}){_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+and)?{_WS}+$",
                            re.IGNORECASE)
 _WORDS_BEFORE = re.compile(rf"(?<![\w-])(?:{_WORDS}){_WS}+(?:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+$",
                            re.IGNORECASE)

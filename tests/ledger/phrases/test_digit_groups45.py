@@ -57,6 +57,11 @@ def test_what_is_no_one_number_is_read_as_before(text, expected):
     ("They gave two million 500 thousand pounds.", ["'two million'"]),
     ("They gave 2 million five hundred thousand pounds.", ["'2 million'"]),
     ("They gave five million and 2 million pounds.", ["'five million and'"]),
+    # a comma before the groups: the last figure is read (docs), not silently
+    ("They gave 5 million, 2 thousand pounds.", ["'5 million,'"]),
+    # no groups join a decimal or an abbreviation: said too
+    ("£3.5 million 200 thousand went to the fund.", ["'200 thousand'"]),
+    ("It gave £5m 200 thousand.", ["'200 thousand'"]),
 ])
 def test_digits_said_with_a_figure_and_not_read_in_it_are_said(text, said):
     (m,) = find_mentions(text)
@@ -71,6 +76,7 @@ def test_digits_said_with_a_figure_and_not_read_in_it_are_said(text, said):
     "The UK gave £5 million to Chad.",
     "The UK gave five million and two million pounds.",
     "The UK gave one million two hundred thousand pounds.",
+    "The UK gave £3.5 million 200 thousand euros.",
 ])
 def test_no_doubt_where_every_group_is_read_or_is_another_amount(text):
     assert all(not m.unsure for m in find_mentions(text))
