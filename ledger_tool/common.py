@@ -518,6 +518,16 @@ def _refuse_at(path, where: Path, ledgers, done: set[Path], *, dataset: bool, fo
                           f"(choose another output)")
 
 
+def ledgers_around(where: str | os.PathLike) -> Iterable[Path]:
+    """Every ledger whose source archive may hold the file ``where``, as
+    ``refuse_ledger_output`` finds them to protect it: the ledger folders
+    above it (``ledger_folders_above``) and the one-file ledgers beside
+    them (``_one_file_ledgers_around``).  Lazily; ``sources remove`` keeps
+    an archived file any of them records."""
+    p = Path(os.path.abspath(where))
+    return itertools.chain(ledger_folders_above(p), _one_file_ledgers_around(p))
+
+
 def _one_file_ledgers_around(where: Path) -> Iterable[Path]:
     """The one-file ledgers (a journal, ``is_journal_head``, or a bulk table)
     in the folders above ``where`` whose source archive beside them may hold
