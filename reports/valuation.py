@@ -513,6 +513,8 @@ def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
             out["original_minor"] = np.add.reduceat(om if identity else om[order], starts)
         except OverflowError:   # pragma: no cover - sums past int64
             out["original_minor"] = np.add.reduceat(om.astype(object)[order], starts)
+    if "amount" in spread.columns and "year" in spread.columns:
+        _parts_amount(out, spread, codes, len(first))
     if "rate" in spread.columns and "currency" in spread.columns:
         _one_rate(out, spread, order, sorted_codes, currency)
     rs = spread["rate_source"]
@@ -541,6 +543,24 @@ def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
     else:
         out["rate_source"] = pd.Series(source, dtype=object)
     return out[cols]
+
+
+def _parts_amount(out: pd.DataFrame, spread: pd.DataFrame, codes: np.ndarray, n: int) -> None:
+    """In place: a row of several split parts (a purpose named by two of
+    them: one year twice in its group) gets their summed original amount,
+    the one its value and rate were made from, not its first part's."""
+    if not {"original_minor", "original_value"} & set(spread.columns):
+        return
+    years, _ = pd.factorize(spread["year"].astype(object))
+    sizes = np.bincount(codes, minlength=n)
+    multi = np.flatnonzero(_distinct_pairs_per_group(codes, years, n) < sizes)
+    if not len(multi):
+        return
+    sub = out.iloc[multi]
+    digits = sub["currency"].astype(str).map(currency_digits).to_numpy()
+    amount = out["amount"].to_numpy(dtype=object).copy()
+    amount[multi] = [Decimal(int(m)).scaleb(-int(d)) for m, d in zip(original_minor_of(sub), digits)]
+    out["amount"] = pd.Series(amount, dtype=object)
 
 
 def _one_rate(out: pd.DataFrame, spread: pd.DataFrame, order: np.ndarray,
