@@ -10,7 +10,7 @@ from pathlib import Path
 from ledger.errors import LedgerError
 from ledger.read.documents import documents_file
 from ledger.sources.archive import Archive, add_document, document_rows, ledger_archive, remove_document
-from ledger_tool.common import iso_date, load_ledger, refuse_bulk_table
+from ledger_tool.common import iso_date, ledgers_around, load_ledger, refuse_bulk_table
 from reports.text import write_rows
 
 
@@ -135,7 +135,8 @@ def _documents_instead(ledger: str) -> str:
 
 def run_remove(args: argparse.Namespace) -> int:
     refuse_bulk_table("sources remove", args.ledger, _documents_instead(args.ledger))
-    gone = remove_document(args.ledger, args.doc_id, force=args.force, archive=args.sources)
+    gone = remove_document(args.ledger, args.doc_id, force=args.force, archive=args.sources,
+                           sharing=ledgers_around)
     d = gone.document
     print(f"ledger-tool: sources: removed document {d.id!r} ({d.file}:{d.line})", file=sys.stderr)
     for f in gone.files:

@@ -518,6 +518,16 @@ def _refuse_at(path, where: Path, ledgers, done: set[Path], *, dataset: bool, fo
                           f"(choose another output)")
 
 
+def ledgers_around(where: str | os.PathLike) -> Iterable[Path]:
+    """Every ledger whose source archive may hold the file ``where``, as
+    ``refuse_ledger_output`` finds them to protect it: the ledger folders
+    above it (``ledger_folders_above``) and the one-file ledgers beside
+    them (``_one_file_ledgers_around``).  Lazily; ``sources remove`` keeps
+    an archived file any of them records."""
+    p = Path(os.path.abspath(where))
+    return itertools.chain(ledger_folders_above(p), _one_file_ledgers_around(p))
+
+
 def _one_file_ledgers_around(where: Path) -> Iterable[Path]:
     """The one-file ledgers (a journal, ``is_journal_head``, or a bulk table)
     in the folders above ``where`` whose source archive beside them may hold
@@ -570,15 +580,20 @@ def _keeps_records(journal: Path, folder: Path) -> bool:
     """The .toml file ``journal`` in ``folder`` is a one-file ledger: a journal
     (``is_journal_head``) holding an [[entry]] or a [[document]], or one that
     cannot be read to tell; not an empty or comment-only TOML file (a tool's
-    config).  One over HEAD_BYTES is told from its head alone."""
+    config).  One over HEAD_BYTES whose head is a journal's counts from its
+    head alone; one whose head is another table's is parsed whole, as it may
+    be broken after its head, which ``journal_parse`` counts."""
     try:
         size = check_file(journal, what="journal file").st_size
     except LedgerError:
         size = -1
-    if size == 0 or not is_journal_head(journal, folder):
+    if size == 0:
         return False      # an empty file (or /proc's, never read)
-    if size < 0 or size > HEAD_BYTES:
+    head = is_journal_head(journal, folder)
+    if head and (size < 0 or size > HEAD_BYTES):
         return True       # not parsed whole: a journal's head is one's (none has only options)
+    if not head and 0 < size <= HEAD_BYTES:
+        return False      # parsed whole already by is_journal_head
     got = journal_parse(journal, folder)
     if got is None:
         return False

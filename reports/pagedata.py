@@ -25,11 +25,10 @@ from reports.charts import LOG_RATIO  # the page's charts go log as the PNG char
 from reports.notes import report_horizon
 from reports.columns import _arrow_text, _minor, _unique_first_inverse, id_order, row_entries
 from rates._minor import objects
-from rates.normalise import effective_rate
 from rates.table import currency_digits
 from reports.options import Report
 from reports.tables import paid_minor
-from reports.valuation import original_minor_of
+from reports.valuation import original_minor_of, shown_rates
 from reports.text import show_controls
 
 # Entries the page carries at most, the largest first (its totals always cover
@@ -234,23 +233,24 @@ def others_cells(o: pd.DataFrame, funders, purposes, statuses, quals, tagsets,
 def _entry_rates(rows: pd.DataFrame, ids: np.ndarray, minor: np.ndarray) -> dict:
     """The rate of each entry whose rows (purposes, ``rows`` of the report's
     frame) show different rates (yearly averages: each part's value over its
-    amount): the entry's value over its amount (``effective_rate``), not its
-    first purpose's."""
+    amount): the entry's value over its amount, not its first purpose's
+    (``shown_rates``, the rule of the Entries sheet's rows too)."""
     if not len(rows) or not {"original_minor", "original_value"} & set(rows.columns):
         return {}
-    n = pd.Series(rows["rate"].astype(str).to_numpy()).groupby(ids, sort=False).nunique()
-    multi = n.index[n.to_numpy() > 1]
-    if not len(multi):
-        return {}
-    sel = np.flatnonzero(pd.Index(multi).get_indexer(ids) >= 0)
-    digits = rows["currency"].astype(str).map(currency_digits).to_numpy()[sel]
-    sums = pd.DataFrame({"v": objects(minor[sel]), "o": original_minor_of(rows.iloc[sel]),
-                         "d": digits}, index=ids[sel]).groupby(level=0, sort=False).agg(
-                             {"v": "sum", "o": "sum", "d": "first"})
-    dst = currency_digits(str(rows["report_currency"].iloc[sel[0]]))
-    rates = effective_rate(sums["v"].to_numpy(dtype=object), sums["o"].to_numpy(dtype=object),
-                           dst, sums["d"].to_numpy())
-    return dict(zip(sums.index, rates))
+    codes, uniq = pd.factorize(pd.Series(ids, dtype=object))
+    order = np.argsort(codes, kind="stable")
+    original = original_minor_of(rows)
+    digits = rows["currency"].astype(str).map(currency_digits).to_numpy()
+
+    def sums(multi):
+        at = np.isin(codes, multi)
+        by = pd.DataFrame({"v": objects(minor[at]), "o": original[at], "d": digits[at]},
+                          index=codes[at]).groupby(level=0).agg({"v": "sum", "o": "sum", "d": "first"})
+        return by["v"].to_numpy(dtype=object), by["o"].to_numpy(dtype=object), by["d"].to_numpy()
+
+    multi, shown = shown_rates(codes[order], rows["rate"].to_numpy(dtype=object)[order], sums,
+                               str(rows["report_currency"].iloc[0]))
+    return dict(zip(uniq[multi], shown))
 
 
 def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,

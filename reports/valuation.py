@@ -513,6 +513,8 @@ def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
             out["original_minor"] = np.add.reduceat(om if identity else om[order], starts)
         except OverflowError:   # pragma: no cover - sums past int64
             out["original_minor"] = np.add.reduceat(om.astype(object)[order], starts)
+    if "amount" in spread.columns and "year" in spread.columns:
+        _parts_amount(out, spread, codes, len(first))
     if "rate" in spread.columns and "currency" in spread.columns:
         _one_rate(out, spread, order, sorted_codes, currency)
     rs = spread["rate_source"]
@@ -543,27 +545,65 @@ def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
     return out[cols]
 
 
+def _parts_amount(out: pd.DataFrame, spread: pd.DataFrame, codes: np.ndarray, n: int) -> None:
+    """In place: a row of several split parts (a purpose named by two of
+    them: one year twice in its group) gets their summed original amount,
+    the one its value and rate were made from, not its first part's."""
+    if not {"original_minor", "original_value"} & set(spread.columns):
+        return
+    years, _ = pd.factorize(spread["year"].astype(object))
+    sizes = np.bincount(codes, minlength=n)
+    multi = np.flatnonzero(_distinct_pairs_per_group(codes, years, n) < sizes)
+    if not len(multi):
+        return
+    sub = out.iloc[multi]
+    digits = sub["currency"].astype(str).map(currency_digits).to_numpy()
+    amount = out["amount"].to_numpy(dtype=object).copy()
+    amount[multi] = [Decimal(int(m)).scaleb(-int(d)) for m, d in zip(original_minor_of(sub), digits)]
+    out["amount"] = pd.Series(amount, dtype=object)
+
+
 def _one_rate(out: pd.DataFrame, spread: pd.DataFrame, order: np.ndarray,
               sorted_codes: np.ndarray, currency: str) -> None:
     """In place: a group (``sorted_codes``, the spread's rows in ``order``)
     whose years were valued at different rates (yearly averages) gets its
     effective rate, its value over its original amount, and no rate date
-    (the first year's rate and date stood for the whole)."""
+    (the first year's rate and date stood for the whole): ``shown_rates``."""
     rate = spread["rate"].to_numpy(dtype=object)[order]
-    differ = (rate[1:] != rate[:-1]) & (sorted_codes[1:] == sorted_codes[:-1])
-    multi = np.unique(sorted_codes[1:][differ])
+
+    def sums(multi):
+        sub = out.iloc[multi]
+        return (objects(sub["value_minor"].to_numpy()), original_minor_of(sub),
+                sub["currency"].astype(str).map(currency_digits).to_numpy())
+
+    multi, shown = shown_rates(sorted_codes, rate, sums, currency)
     if not len(multi):
         return
-    sub = out.iloc[multi]
-    digits = sub["currency"].astype(str).map(currency_digits).to_numpy()
     rate = out["rate"].to_numpy(dtype=object).copy()
-    rate[multi] = effective_rate(objects(sub["value_minor"].to_numpy()), original_minor_of(sub),
-                                 currency_digits(currency), digits)
+    rate[multi] = shown
     out["rate"] = pd.Series(rate, dtype=object)
     if "rate_date" in out.columns:
         when = out["rate_date"].to_numpy().copy()
         when[multi] = np.datetime64("NaT")
         out["rate_date"] = when
+
+
+def shown_rates(sorted_groups: np.ndarray, rate: np.ndarray, sums, currency: str
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The one rule of the rate shown for rows summed into one (an entry ×
+    purpose's years: the Entries sheet and entries.csv; an entry's purposes:
+    the page): where they were valued at different rates, the whole's value
+    over its original amount (``effective_rate``); elsewhere their one rate.
+    ``sorted_groups``, ``rate``: the rows' groups (sorted) and rates in that
+    order; ``sums(groups)``: those groups' (value minor units, original minor
+    units, original currency digits).  Returns (the groups whose rates
+    differ, the rate each shows)."""
+    differ = (rate[1:] != rate[:-1]) & (sorted_groups[1:] == sorted_groups[:-1])
+    multi = np.unique(sorted_groups[1:][differ])
+    if not len(multi):
+        return multi, np.empty(0, dtype=object)
+    value, original, digits = sums(multi)
+    return multi, effective_rate(value, original, currency_digits(currency), digits)
 
 
 def _group_codes(spread: pd.DataFrame) -> np.ndarray:

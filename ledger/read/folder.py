@@ -40,7 +40,10 @@ def is_journal_head(f: Path, inside: Path | None = None) -> bool:
     side for every write.  The one difference the other way: a file whose
     head holds another table (a tool's config) does not count even when it
     is broken after HEAD_BYTES, which ``journal_parse`` counts (it cannot be
-    parsed); telling it would parse every big TOML file above an output whole."""
+    parsed); telling it would parse every big TOML file above an output whole.
+    That only protects less than check would when the file is beside an
+    archive holding the output, where ``ledger_tool.common`` parses it whole;
+    a journal itself is never taken for it (outputs are parsed whole)."""
     if f.name in TOOL_CONFIGS:
         return False
     try:

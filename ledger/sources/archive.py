@@ -29,6 +29,7 @@ import re
 import tomllib
 from collections import Counter
 from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from ledger.atomic import (open_folder, read_only, real_path, unlink_at, write_atomic,
@@ -39,6 +40,7 @@ from ledger.errors import LedgerError
 from ledger.model import is_slug
 from ledger.model import KEEPS_ZEROS, Document
 from ledger.read import read_book
+from ledger.read.documents import read_documents
 from ledger.read.journal import parse_file, read_tables
 from ledger.rules.options import archive_problem
 from ledger.safe_io import (DEFAULT_ARCHIVE, UnsafeFile, archive_parts, check_file, check_nesting,
@@ -365,18 +367,23 @@ class Removed(NamedTuple):
 
 
 def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False,
-                    archive: str | Path | None = None, dry_run: bool = False) -> Removed:
+                    archive: str | Path | None = None, dry_run: bool = False,
+                    sharing: Callable[[Path], Iterable[Path]] | None = None) -> Removed:
     """Take the document ``doc_id`` out of the ledger: its ``[[document]]``
     table and its archived files (original and rendering).  Refused while an
     entry cites it, unless ``force``, which removes those citations too.
     The ledger is validated with the change and written atomically
-    (``ledger.edit.write_edits``); other bytes of its files are kept."""
+    (``ledger.edit.write_edits``); other bytes of its files are kept.
+    ``sharing(file)``: the ledgers whose archive may hold an archived file
+    (``ledger_tool.common.ledgers_around``); a file one of them still
+    records, or may record and cannot be read to tell, is kept."""
     with writing(ledger_path):
-        return _remove_document(Path(ledger_path), doc_id, force, archive, dry_run)
+        return _remove_document(Path(ledger_path), doc_id, force, archive, dry_run, sharing)
 
 
 def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path | None,
-                     dry_run: bool) -> Removed:
+                     dry_run: bool, sharing: Callable[[Path], Iterable[Path]] | None = None
+                     ) -> Removed:
     journal = read_book(root)
     doc = journal.documents.get(doc_id)
     if doc is None:
@@ -491,6 +498,8 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
                 kept.append((p, f"cannot hash it: {why}"))
             elif digest_now != (digest or "").lower():
                 kept.append((p, "its SHA-256 is not the one the document records"))
+            elif sharing is not None and (elsewhere := _recorded_elsewhere(p, root, sharing)):
+                kept.append((p, elsewhere))
             else:
                 files.append(p)
     write_edits(root, edits, dry_run=dry_run)
@@ -498,6 +507,53 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
         for p in files:
             p.unlink(missing_ok=True)
     return Removed(doc, tuple(files), tuple((c.entry, c.quote) for c in citing), tuple(kept))
+
+
+def _recorded_elsewhere(p: Path, root: Path, sharing: Callable[[Path], Iterable[Path]]
+                        ) -> str | None:
+    """Why the archived file ``p`` stays for another ledger whose archive may
+    hold it (``sharing(p)``): a document it records is that file (compared
+    as a file, however spelled), or it cannot be read to tell.  Records in
+    the files of ``root`` itself are not counted (a folder holding two
+    one-file ledgers reads both)."""
+    mine = {real_path(f) for f in journal_files(root)}
+    me, target = real_path(root), _file_id(p)
+    for other in sharing(p):
+        if real_path(other) == me:
+            continue
+        try:
+            documents, folder = _records_of(other)
+        except LedgerError:
+            return f"the ledger {other} may record it too and cannot be read to tell"
+        if folder is None or not folder.is_dir():
+            continue
+        for d in documents:
+            if d.file and real_path(Path(d.file)) in mine:
+                continue
+            shelf = Archive(folder)
+            for q in (shelf.path_of(d), shelf.rendering_of(d) or rendering_path(shelf.path_of(d))):
+                if _file_id(q) == target:
+                    return f"another ledger records it too (document {d.id!r} in {d.file or other})"
+    return None
+
+
+def _records_of(ledger: Path) -> tuple[list[Document], Path | None]:
+    """The documents ``ledger`` records and its own archive folder; a
+    ``LedgerError`` when a file of it cannot be read (a journal not TOML,
+    a documents table not readable) or its archive option is refused."""
+    if ledger.is_file() and ledger.suffix.lower() != ".toml":    # a bulk table: its documents table
+        found, problems = read_documents(ledger)
+        if any(x.severity == "error" for x in problems):
+            raise LedgerError(f"{ledger}: its documents table cannot be read")
+        return list((found or {}).values()), ledger.parent / DEFAULT_ARCHIVE
+    documents: dict[str, Document] = {}
+    options: dict = {}
+    for f in journal_files(ledger):
+        text, data, _ = parse_file(f, ledger if ledger.is_dir() else None)
+        if text is None or data is None:
+            raise LedgerError(f"{f}: cannot be read")
+        read_tables(f, text, data, documents, [], options)
+    return list(documents.values()), ledger_archive(ledger, options)
 
 
 def _file_id(p: Path) -> tuple[int, int] | None:
