@@ -14,7 +14,6 @@ import os
 import re
 import signal
 import sys
-from importlib import metadata
 from pathlib import Path
 
 try:   # importing the ledger takes a moment: Ctrl-C may land here, before main()
@@ -71,7 +70,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         description="Record public funding pledges with their sources; "
                     "normalise currencies and periods; report and audit.",
     )
-    parser.add_argument("--version", action="version", version=f"ledger-tool {version()}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
                                 action=_Commands)
     sub.required = True
@@ -93,6 +92,19 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 
+class _Version(argparse._VersionAction):
+    """``--version``: the version looked up only when asked for (reading the
+    installed distribution's metadata is a cost every command paid)."""
+
+    @property
+    def version(self) -> str:
+        return f"ledger-tool {version()}"
+
+    @version.setter
+    def version(self, _given) -> None:
+        pass
+
+
 def _datasets():
     """ledger_tool.dataset_commands, imported only when a command may need
     it (it loads the readers, which ``--help`` does not need)."""
@@ -109,6 +121,8 @@ def chosen_command(argv: list[str]) -> str:
 def version() -> str:
     """The installed distribution's version; the source tree's pyproject.toml
     when run from a checkout that was never installed."""
+    from importlib import metadata   # only for --version: its import is a cost
+
     try:
         return metadata.version("ledger-tool")
     except metadata.PackageNotFoundError:

@@ -50,7 +50,6 @@ that cannot be read or written is ignored: it never changes a result.
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import importlib.util
 import hashlib
 import io
@@ -132,8 +131,10 @@ def _installed_version(dist: str) -> str:
                 project, _, version = name[:-len(".dist-info")].partition("-")
                 if re.sub(r"[-_.]+", "_", project).lower() == want:
                     return version
+    from importlib import metadata   # rarely needed: its import is a cost every command paid
+
     try:
-        return importlib.metadata.version(dist)
+        return metadata.version(dist)
     except Exception:   # noqa: BLE001 - not installed: its name stands for it
         return ""
 

@@ -88,6 +88,18 @@ def test_version_is_the_packages():
     assert out.returncode == 0 and out.stdout.strip() == f"ledger-tool {want}"
 
 
+def test_a_command_reads_no_distribution_metadata():
+    """The installed distribution's metadata (``--version``'s) is read only
+    for --version: ``import``'s parser, and the journal reader it loads,
+    import no ``importlib.metadata`` (``check`` loads it with the rates)."""
+    code = ("import sys, ledger_tool.cli as c, ledger.read.journal_columns\n"
+            "c.build_parser('import').parse_args(['import', 'x', '-o', 'y.toml'])\n"
+            "print('importlib.metadata' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert out.returncode == 0 and out.stdout.strip() == "False", out.stderr
+
+
 def _helps():
     """(command, its help line in the top-level help, its own --help text)."""
     from ledger_tool.cli import build_parser
