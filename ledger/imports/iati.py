@@ -155,6 +155,8 @@ def _date(el, attr="iso-date") -> str:
     return v[:10]
 
 
+# the same few dates recur across a file's items: each checked once
+@functools.lru_cache(maxsize=4096)
 def _valid_date(text: str) -> bool:
     try:
         dt.date.fromisoformat(text)
@@ -235,7 +237,8 @@ class _Activity:
 
     def kid(self, name: str):
         """The activity's first child of this local name, or None (``_kid``)."""
-        _collected(name)
+        if name not in _ACTIVITY_KIDS:
+            _collected(name)
         got = self.kids.get(name)
         return got[0] if got else None
 
@@ -487,13 +490,14 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
                 root_seen = True
                 _check_root(el.getroottree())
                 state["version"] = (el.getroottree().getroot().get("version") or "").strip()
+            tag = _tag(el)
             if event == "start":
-                if _tag(el) == "iati-activity":
+                if tag == "iati-activity":
                     state["activity"] = f"activity at line {el.sourceline}"
                 continue
-            if _tag(el) == "iati-identifier" and el.text and el.text.strip():
+            if tag == "iati-identifier" and el.text and el.text.strip():
                 state["activity"] = f"activity {' '.join(el.text.split())!r}"
-            if _tag(el) != "iati-activity":
+            if tag != "iati-activity":
                 continue
             act = _Activity(el, state["version"], names, file)
             _value_positions(act, on_line)
@@ -974,6 +978,8 @@ def _transaction_type(tt, act: _Activity) -> tuple[str, str]:
     return code or TYPE_BY_NAME.get(raw.lower(), "?" + raw), raw
 
 
+# an activity's own id start: made by ``base`` and again by ``claim``
+@functools.lru_cache(maxsize=8192)
 def _id_part(text: str, most: int) -> str:
     """An activity id or a transaction ref as part of an entry id: its slug
     when that has at most ``most`` characters (the ids ledgers already
@@ -1620,6 +1626,7 @@ def _budget_code(el, attr: str, codes: dict, listed: str, where, problems, file)
 
 
 
+@functools.lru_cache(maxsize=4096)
 def _as_date(text: str):
     return dt.date.fromisoformat(text)
 
