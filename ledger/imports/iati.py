@@ -136,6 +136,8 @@ def _text(el) -> str:
     (2.0x) or its own text (1.0x)."""
     if el is None:
         return ""
+    if not len(el):         # no child at all (a provider-org by ref): its own text
+        return " ".join((el.text or "").split())
     narr = _kids(el, "narrative")
     if len(narr) == 1:      # the usual one: whatever its language
         return " ".join((narr[0].text or "").split())
@@ -211,6 +213,7 @@ class _Activity:
         self._org_names: dict[str, str] = {}     # ``org_name``'s, read so far
         self._orgs: Iterator | None = None       # the organisations ``org_name`` has yet to read
         self._activity_purposes: tuple | None = None     # the activity's own purposes, read once
+        self._funders: dict[tuple | None, tuple[str, str]] = {}     # ``funder``'s, found so far
         # the file's purposes read so far (``_purposes``): one per read, as ``names`` is
         self.memo: dict[tuple, tuple] = names.setdefault("_purposes", {})
         # each <value> element -> (its source line, how many <value> start tags
@@ -277,6 +280,15 @@ class _Activity:
     def funder(self, prov) -> tuple[str, str]:
         """(funder account, how it was found) from an item's <provider-org>
         (or None), else the activity's."""
+        # the activity's items name the same few funders: each (ref, name) found once
+        key = (prov.get("ref"), _text(prov), prov.get("type")) if prov is not None else None
+        got = self._funders.get(key)
+        if got is None:
+            got = self._funders[key] = self._funder(prov)
+        return got
+
+    def _funder(self, prov) -> tuple[str, str]:
+        """``funder``, found."""
         if prov is not None:
             ref, text = prov.get("ref", "").strip(), _text(prov)
             if ref or text:
@@ -1572,7 +1584,9 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
             if note not in reported:
                 reported.add(note)
                 problems.append(import_problem(file, f"activity {act.id!r}", note, "note"))
-        parts = shares(it["net"], it["cur"], weights)
+        # one purpose: the whole amount (as ``shares`` gives it, without a call)
+        parts = [(weights[0][0], it["net"])] if len(weights) == 1 else \
+            shares(it["net"], it["cur"], weights)
         if it.get("counts"):
             _tally(tally, it["cur"], [a for _, a in parts] or [it["net"]])
         f = {"id": it["id"], "date": _as_date(it["date"]), "funder": it["funder"],
