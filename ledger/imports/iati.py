@@ -324,11 +324,11 @@ class _Activity:
             countries, regions = self.of("recipient-country"), self.of("recipient-region")
         # the same sectors and places (every attribute and name read below)
         # give the same weights: most activities of a file repeat a few
-        key = (tuple((s.get("vocabulary"), s.get("code"), s.get("percentage"), _text(s))
-                     for s in secs),
-               tuple((c.get("code"), c.get("percentage"), _text(c)) for c in countries),
-               tuple((r.get("vocabulary"), r.get("code"), r.get("percentage"), _text(r))
-                     for r in regions))
+        key = (tuple([(s.get("vocabulary"), s.get("code"), s.get("percentage"), _text(s))
+                      for s in secs]),
+               tuple([(c.get("code"), c.get("percentage"), _text(c)) for c in countries]),
+               tuple([(r.get("vocabulary"), r.get("code"), r.get("percentage"), _text(r))
+                      for r in regions]))
         got = self.memo.get(key)
         if got is None:
             got = self.memo[key] = self._weights(secs, countries, regions)
@@ -395,9 +395,9 @@ def _value(v, act: _Activity):
     """(amount, currency, value-date, the <value> element or the problem) of
     an item's <value> (or None).  A negative amount is a reversal: the count
     nets it (``_net``)."""
-    if v is None or not (v.text or "").strip():
+    raw = (v.text or "").strip() if v is not None else ""     # lxml makes a new str per read
+    if not raw:
         return None, "", "", "no <value>"
-    raw = (v.text or "").strip()
     if not _NUMBER.fullmatch(raw):
         return None, "", "", f"value {raw[:40]!r} is not a number (digits, an optional point)"
     amount = Decimal(raw)
@@ -439,6 +439,22 @@ _WITHDRAWN = NOTES.add("not counted: {file}, imported after it, no longer gives 
 
 
 ITEMS = ("transaction", "budget", "planned-disbursement")
+
+
+# the parts every item of a file repeats, each worded once (``Wording`` is str.format)
+@functools.lru_cache(maxsize=1024)
+def _transaction_note(version: str, code: str, name: str) -> str:
+    return _TRANSACTION(version=version, code=code, name=name)
+
+
+@functools.lru_cache(maxsize=64)
+def _counted_note(rule: str) -> str:
+    return _COUNTED(rule=rule)
+
+
+@functools.lru_cache(maxsize=64)
+def _linked_note(rule: str) -> str:
+    return _LINKED(rule=rule)
 
 
 def read_iati(path: str | Path, *, names=None, progress=None,
@@ -924,14 +940,16 @@ def _attach_quotes(fh, quotes: dict[int, list[tuple[Record, int, str, int]]],
         line = raw.decode("utf-8", "replace")
         starts = [m.start() for m in _VALUE_START.finditer(line)]
         sound = len(starts) == on_line.get(n, -1)
-        by_number: dict[str, list[str]] = {}
-        for e in _VALUE_ELEMENT.finditer(line):
-            by_number.setdefault(e.group(2), []).append(e.group(1))
+        by_number: dict[str, list[str]] | None = None     # made where first needed
         for rec, k, number, pos in quotes[n]:
             if sound and 0 <= pos < len(starts):
                 own = _VALUE_ELEMENT.match(line, starts[pos])
                 hit = own.group(1) if own and own.group(2) == number else None
             else:
+                if by_number is None:
+                    by_number = {}
+                    for e in _VALUE_ELEMENT.finditer(line):
+                        by_number.setdefault(e.group(2), []).append(e.group(1))
                 one = by_number.get(number, [])
                 hit = one[0] if len(one) == 1 else None
             if hit:
@@ -1476,8 +1494,9 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
                                                  f"{tdate or 'missing'}, value-date "
                                                  f"{vdate or 'missing'}): not imported"))
             continue
+        number = (v.text or "").strip()
         # a few fields first (cheap); the whole transaction only where they agree
-        same = (ref, code, (v.text or "").strip(), cur, tdate, vdate,
+        same = (ref, code, number, cur, tdate, vdate,
                 _text(kids.get("description")))
         group, published, first = seen.get(same), None, None
         if group is not None:
@@ -1509,7 +1528,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         refs_seen[stem] = n
         suffixes.add(suffix)
         version = act.version or ("1.0x (no @version; letter codes)" if act.letter_codes else "?")
-        notes = [_TRANSACTION(version=version, code=raw_code, name=tname)]
+        notes = [_transaction_note(version, raw_code, tname)]
         if date != tdate:
             notes.append(_UNDATED(what="transaction-date", given=tdate or "missing",
                                   by="value-date"))
@@ -1522,7 +1541,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
                     id=f"{base}-t-{suffix}", tag=f"iati-type-{raw_code}", line=tline,
                     label=f"{label} (line {tline})",
                     locator=f"activity {act.id}, {label}", vline=v.sourceline, vpos=act.vpos.get(v, -1),
-                    number=(v.text or "").strip(), recipient=_text(kids.get("receiver-org")),
+                    number=number, recipient=_text(kids.get("receiver-org")),
                     value_date=vdate if date == tdate and vdate and vdate != tdate
                     and _valid_date(vdate) else None)
         if group is None:
@@ -1859,7 +1878,7 @@ def _count(items: list[dict], problems, file, tally) -> None:
     tally["rules"][rule] = tally["rules"].get(rule, 0) + 1
     for a in anchors:
         a["counts"] = True      # tallied once split (``_tally``)
-        a["notes"].append(_COUNTED(rule=rule))
+        a["notes"].append(_counted_note(rule))
     counted = {id(a) for a in anchors}
     # the anchors and the budgets not counted, by currency, in order (once, not per item)
     anchors_in: dict[str, list[dict]] = {}
@@ -1890,5 +1909,5 @@ def _count(items: list[dict], problems, file, tally) -> None:
                 kind = "restates"
         target = target or (same or anchors)[0]
         i["link"] = (kind, target["id"])
-        i["notes"].append(_LINKED(rule=rule))
+        i["notes"].append(_linked_note(rule))
         tally["linked"] += 1
