@@ -173,6 +173,9 @@ def render_entry(fields: Mapping[str, Any], *, indent: str = "  ", newline: str 
                 add(k + ' = "' + (v.translate(escapes) if search(v) else v) + '"'
                     if k in _ORDERED else f"{_key(k)} = {_value(v)}")
             continue
+        if type(v) is dt.date:    # an entry's date, as ``_value`` writes it
+            add(_key(k) + " = " + v.isoformat())
+            continue
         if convert is not None and type(v) not in _AS_IS:
             v = convert(v)
         if v is None or v == "" or v == [] or v == ():
@@ -189,6 +192,11 @@ def render_entry(fields: Mapping[str, Any], *, indent: str = "  ", newline: str 
             if type(t) is not dict and not isinstance(t, Mapping):     # dict: no ABC check
                 raise LedgerError(f"entry.{sub} must be tables, got {t!r}")
             for k, v in t.items():
+                if type(v) is str:      # a source's doc, quote, locator: without a call
+                    if v:
+                        add(indent + _key(k) + ' = "' + (v.translate(escapes) if search(v)
+                                                         else v) + '"')
+                    continue
                 if convert is not None and type(v) not in _AS_IS:
                     v = convert(v)
                 if not (v is None or v == "" or v == [] or v == ()):

@@ -42,10 +42,19 @@ def entry_table(entry: Entry | Mapping[str, Any]) -> dict[str, Any]:
         raw = entry
     else:
         raw = _entry_fields(entry)
-    out = {k: raw[k] for k in ENTRY_ORDER if k in raw and raw[k] not in _EMPTY}
-    for k in raw:          # unknown fields are kept, so the reader reports them
-        if k not in _KNOWN and raw[k] not in _EMPTY:
-            out[k] = raw[k]
+    out = {}
+    for k in ENTRY_ORDER:
+        if k in raw:
+            v = raw[k]
+            if v.__class__ is str:     # most values: no comparison with each empty value
+                if v:
+                    out[k] = v
+            elif v not in _EMPTY:
+                out[k] = v
+    if not _KNOWN.issuperset(raw):     # unknown fields are kept, so the reader reports them
+        for k in raw:
+            if k not in _KNOWN and raw[k] not in _EMPTY:
+                out[k] = raw[k]
     return out
 
 

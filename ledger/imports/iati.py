@@ -136,6 +136,8 @@ def _text(el) -> str:
     (2.0x) or its own text (1.0x)."""
     if el is None:
         return ""
+    if not len(el):         # no child at all (a provider-org by ref): its own text
+        return " ".join((el.text or "").split())
     narr = _kids(el, "narrative")
     if len(narr) == 1:      # the usual one: whatever its language
         return " ".join((narr[0].text or "").split())
@@ -155,6 +157,8 @@ def _date(el, attr="iso-date") -> str:
     return v[:10]
 
 
+# the same few dates recur across a file's items: each checked once
+@functools.lru_cache(maxsize=4096)
 def _valid_date(text: str) -> bool:
     try:
         dt.date.fromisoformat(text)
@@ -209,6 +213,7 @@ class _Activity:
         self._org_names: dict[str, str] = {}     # ``org_name``'s, read so far
         self._orgs: Iterator | None = None       # the organisations ``org_name`` has yet to read
         self._activity_purposes: tuple | None = None     # the activity's own purposes, read once
+        self._funders: dict[tuple | None, tuple[str, str]] = {}     # ``funder``'s, found so far
         # the file's purposes read so far (``_purposes``): one per read, as ``names`` is
         self.memo: dict[tuple, tuple] = names.setdefault("_purposes", {})
         # each <value> element -> (its source line, how many <value> start tags
@@ -235,7 +240,8 @@ class _Activity:
 
     def kid(self, name: str):
         """The activity's first child of this local name, or None (``_kid``)."""
-        _collected(name)
+        if name not in _ACTIVITY_KIDS:
+            _collected(name)
         got = self.kids.get(name)
         return got[0] if got else None
 
@@ -274,6 +280,15 @@ class _Activity:
     def funder(self, prov) -> tuple[str, str]:
         """(funder account, how it was found) from an item's <provider-org>
         (or None), else the activity's."""
+        # the activity's items name the same few funders: each (ref, name) found once
+        key = (prov.get("ref"), _text(prov), prov.get("type")) if prov is not None else None
+        got = self._funders.get(key)
+        if got is None:
+            got = self._funders[key] = self._funder(prov)
+        return got
+
+    def _funder(self, prov) -> tuple[str, str]:
+        """``funder``, found."""
         if prov is not None:
             ref, text = prov.get("ref", "").strip(), _text(prov)
             if ref or text:
@@ -309,11 +324,11 @@ class _Activity:
             countries, regions = self.of("recipient-country"), self.of("recipient-region")
         # the same sectors and places (every attribute and name read below)
         # give the same weights: most activities of a file repeat a few
-        key = (tuple((s.get("vocabulary"), s.get("code"), s.get("percentage"), _text(s))
-                     for s in secs),
-               tuple((c.get("code"), c.get("percentage"), _text(c)) for c in countries),
-               tuple((r.get("vocabulary"), r.get("code"), r.get("percentage"), _text(r))
-                     for r in regions))
+        key = (tuple([(s.get("vocabulary"), s.get("code"), s.get("percentage"), _text(s))
+                      for s in secs]),
+               tuple([(c.get("code"), c.get("percentage"), _text(c)) for c in countries]),
+               tuple([(r.get("vocabulary"), r.get("code"), r.get("percentage"), _text(r))
+                      for r in regions]))
         got = self.memo.get(key)
         if got is None:
             got = self.memo[key] = self._weights(secs, countries, regions)
@@ -380,9 +395,9 @@ def _value(v, act: _Activity):
     """(amount, currency, value-date, the <value> element or the problem) of
     an item's <value> (or None).  A negative amount is a reversal: the count
     nets it (``_net``)."""
-    if v is None or not (v.text or "").strip():
+    raw = (v.text or "").strip() if v is not None else ""     # lxml makes a new str per read
+    if not raw:
         return None, "", "", "no <value>"
-    raw = (v.text or "").strip()
     if not _NUMBER.fullmatch(raw):
         return None, "", "", f"value {raw[:40]!r} is not a number (digits, an optional point)"
     amount = Decimal(raw)
@@ -424,6 +439,22 @@ _WITHDRAWN = NOTES.add("not counted: {file}, imported after it, no longer gives 
 
 
 ITEMS = ("transaction", "budget", "planned-disbursement")
+
+
+# the parts every item of a file repeats, each worded once (``Wording`` is str.format)
+@functools.lru_cache(maxsize=1024)
+def _transaction_note(version: str, code: str, name: str) -> str:
+    return _TRANSACTION(version=version, code=code, name=name)
+
+
+@functools.lru_cache(maxsize=64)
+def _counted_note(rule: str) -> str:
+    return _COUNTED(rule=rule)
+
+
+@functools.lru_cache(maxsize=64)
+def _linked_note(rule: str) -> str:
+    return _LINKED(rule=rule)
 
 
 def read_iati(path: str | Path, *, names=None, progress=None,
@@ -487,13 +518,14 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
                 root_seen = True
                 _check_root(el.getroottree())
                 state["version"] = (el.getroottree().getroot().get("version") or "").strip()
+            tag = _tag(el)
             if event == "start":
-                if _tag(el) == "iati-activity":
+                if tag == "iati-activity":
                     state["activity"] = f"activity at line {el.sourceline}"
                 continue
-            if _tag(el) == "iati-identifier" and el.text and el.text.strip():
+            if tag == "iati-identifier" and el.text and el.text.strip():
                 state["activity"] = f"activity {' '.join(el.text.split())!r}"
-            if _tag(el) != "iati-activity":
+            if tag != "iati-activity":
                 continue
             act = _Activity(el, state["version"], names, file)
             _value_positions(act, on_line)
@@ -908,14 +940,16 @@ def _attach_quotes(fh, quotes: dict[int, list[tuple[Record, int, str, int]]],
         line = raw.decode("utf-8", "replace")
         starts = [m.start() for m in _VALUE_START.finditer(line)]
         sound = len(starts) == on_line.get(n, -1)
-        by_number: dict[str, list[str]] = {}
-        for e in _VALUE_ELEMENT.finditer(line):
-            by_number.setdefault(e.group(2), []).append(e.group(1))
+        by_number: dict[str, list[str]] | None = None     # made where first needed
         for rec, k, number, pos in quotes[n]:
             if sound and 0 <= pos < len(starts):
                 own = _VALUE_ELEMENT.match(line, starts[pos])
                 hit = own.group(1) if own and own.group(2) == number else None
             else:
+                if by_number is None:
+                    by_number = {}
+                    for e in _VALUE_ELEMENT.finditer(line):
+                        by_number.setdefault(e.group(2), []).append(e.group(1))
                 one = by_number.get(number, [])
                 hit = one[0] if len(one) == 1 else None
             if hit:
@@ -974,6 +1008,8 @@ def _transaction_type(tt, act: _Activity) -> tuple[str, str]:
     return code or TYPE_BY_NAME.get(raw.lower(), "?" + raw), raw
 
 
+# an activity's own id start: made by ``base`` and again by ``claim``
+@functools.lru_cache(maxsize=8192)
 def _id_part(text: str, most: int) -> str:
     """An activity id or a transaction ref as part of an entry id: its slug
     when that has at most ``most`` characters (the ids ledgers already
@@ -1458,8 +1494,9 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
                                                  f"{tdate or 'missing'}, value-date "
                                                  f"{vdate or 'missing'}): not imported"))
             continue
+        number = (v.text or "").strip()
         # a few fields first (cheap); the whole transaction only where they agree
-        same = (ref, code, (v.text or "").strip(), cur, tdate, vdate,
+        same = (ref, code, number, cur, tdate, vdate,
                 _text(kids.get("description")))
         group, published, first = seen.get(same), None, None
         if group is not None:
@@ -1491,7 +1528,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         refs_seen[stem] = n
         suffixes.add(suffix)
         version = act.version or ("1.0x (no @version; letter codes)" if act.letter_codes else "?")
-        notes = [_TRANSACTION(version=version, code=raw_code, name=tname)]
+        notes = [_transaction_note(version, raw_code, tname)]
         if date != tdate:
             notes.append(_UNDATED(what="transaction-date", given=tdate or "missing",
                                   by="value-date"))
@@ -1504,7 +1541,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
                     id=f"{base}-t-{suffix}", tag=f"iati-type-{raw_code}", line=tline,
                     label=f"{label} (line {tline})",
                     locator=f"activity {act.id}, {label}", vline=v.sourceline, vpos=act.vpos.get(v, -1),
-                    number=(v.text or "").strip(), recipient=_text(kids.get("receiver-org")),
+                    number=number, recipient=_text(kids.get("receiver-org")),
                     value_date=vdate if date == tdate and vdate and vdate != tdate
                     and _valid_date(vdate) else None)
         if group is None:
@@ -1566,7 +1603,9 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
             if note not in reported:
                 reported.add(note)
                 problems.append(import_problem(file, f"activity {act.id!r}", note, "note"))
-        parts = shares(it["net"], it["cur"], weights)
+        # one purpose: the whole amount (as ``shares`` gives it, without a call)
+        parts = [(weights[0][0], it["net"])] if len(weights) == 1 else \
+            shares(it["net"], it["cur"], weights)
         if it.get("counts"):
             _tally(tally, it["cur"], [a for _, a in parts] or [it["net"]])
         f = {"id": it["id"], "date": _as_date(it["date"]), "funder": it["funder"],
@@ -1620,6 +1659,7 @@ def _budget_code(el, attr: str, codes: dict, listed: str, where, problems, file)
 
 
 
+@functools.lru_cache(maxsize=4096)
 def _as_date(text: str):
     return dt.date.fromisoformat(text)
 
@@ -1838,7 +1878,7 @@ def _count(items: list[dict], problems, file, tally) -> None:
     tally["rules"][rule] = tally["rules"].get(rule, 0) + 1
     for a in anchors:
         a["counts"] = True      # tallied once split (``_tally``)
-        a["notes"].append(_COUNTED(rule=rule))
+        a["notes"].append(_counted_note(rule))
     counted = {id(a) for a in anchors}
     # the anchors and the budgets not counted, by currency, in order (once, not per item)
     anchors_in: dict[str, list[dict]] = {}
@@ -1869,5 +1909,5 @@ def _count(items: list[dict], problems, file, tally) -> None:
                 kind = "restates"
         target = target or (same or anchors)[0]
         i["link"] = (kind, target["id"])
-        i["notes"].append(_LINKED(rule=rule))
+        i["notes"].append(_linked_note(rule))
         tally["linked"] += 1
