@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ledger.book import Book
 from ledger.atomic import (PartlyWritten, ctrl_c_held, real_path, write_all_atomic, write_atomic,
                            write_new)
 from ledger.edit import writing
@@ -282,6 +283,13 @@ def run_data(args) -> int:
               f"{'would be ' if args.dry_run else ''}archived and recorded as document "
               f"{d['id']!r}, cited by no entry, so that an older copy imported later is not "
               f"counted again", file=sys.stderr)
+    # a document of this import the ledger cites but does not declare (a write
+    # killed between its renames, before this order): declared again
+    for r, d in _cited_undeclared(results, entries, documents, result.documents):
+        print(f"ledger-tool: import: note: {r.file}: the ledger's entries cite it as "
+              f"{d['id']!r} but do not declare it (an interrupted write?); recorded again",
+              file=sys.stderr)
+        kept.append((r, d))
     docs = result.documents + [d for _, d in kept]
     text = render(result.new, docs) if (result.new or docs) else ""
     if args.dry_run:
@@ -320,9 +328,12 @@ def run_data(args) -> int:
                 files = {f: replace_entries(f, ch, anew) for f, ch in changes.items()}
                 if text:    # in the same write as the updates: every file or none
                     key = spelt.get(real_path(target), target)
-                    files[key] = journal_appended(
+                    # first: it declares the documents the updates elsewhere cite, so a
+                    # kill between two renames never leaves a citation of a missing one
+                    files = {key: journal_appended(
                         target, files.get(key), f"# Imported by `ledger-tool import --from "
-                                                f"{kind} {one_line(Path(args.file).name)}`\n", text)
+                                                f"{kind} {one_line(Path(args.file).name)}`\n",
+                        text), **{f: b for f, b in files.items() if f != key}}
                 with ctrl_c_held():   # written, then kept: no Ctrl-C between the two
                     write_all_atomic(files, inside={f: root for f in changes})
                     made.keep()
@@ -345,6 +356,23 @@ def run_data(args) -> int:
         print(f"ledger-tool: import: nothing imported from {args.file}: no entry made; its "
               f"copies of 0 recorded (as said above)", file=sys.stderr)
     return 0
+
+
+def _cited_undeclared(results, entries, documents, recorded: list[dict]
+                      ) -> list[tuple[Any, dict]]:
+    """(reading, its ``[[document]]``) of the input files whose document the
+    ledger's entries cite but neither the ledger nor this import declares."""
+    if not isinstance(entries, Book) or not len(entries):
+        return []
+    cited = set(entries.tables.citations["doc"].tolist())
+    known = set(documents) | {d["id"] for d in recorded}
+    out = []
+    for r in results:
+        d = r.document
+        if d and d["id"] in cited and d["id"] not in known:
+            known.add(d["id"])
+            out.append((r, d))
+    return out
 
 
 def _uncited(results, documents, cited: list[dict]) -> list[tuple[Any, dict]]:
