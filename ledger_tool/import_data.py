@@ -13,7 +13,11 @@ import io
 import multiprocessing
 import os
 import re
+import select
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -389,8 +393,15 @@ def _uncited(results, documents, cited: list[dict]) -> list[tuple[Any, dict]]:
     return out
 
 
-@few_collections()
 def run_dataset(args) -> int:
+    """``_run_dataset``, SIGTERM stopping it as Ctrl-C does (its staging
+    folder removed, its workers ended)."""
+    with _sigterm_as_ctrl_c():
+        return _run_dataset(args)
+
+
+@few_collections()
+def _run_dataset(args) -> int:
     """``import ... --to DIR.parquet``: the input files read in batches (in
     worker processes, one per core, a few batches in flight: memory stays
     that of a few batches), each batch's records made bulk rows and checked
@@ -593,7 +604,9 @@ def _batches(kind: str, args, cap: int):
     # the workers' modules imported once, in the server they are forked from,
     # not again by each worker (this one: ``_read_batch``)
     context.set_forkserver_preload([*bulk.WORKER_MODULES, __name__])
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with,
+                               initargs=(os.getpid(),))
+    try:
         newest, claims = _newest(kind, paths, pool, args.hierarchy)
         pending = []
         for b in batches:
@@ -603,6 +616,53 @@ def _batches(kind: str, args, cap: int):
                 yield pending.pop(0).result()
         for f in pending:
             yield f.result()
+    except BaseException:    # Ctrl-C, SIGTERM, a failure: no waiting for batches in flight
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _die_with(pid: int) -> None:
+    """A pool worker's initializer: the worker exits when the process ``pid``
+    (the import) ends, however it ends (kill -9 included): its parent is the
+    forkserver, which lives as long as any worker does."""
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            os._exit(1)
+        except (AttributeError, OSError):     # no pidfd: asked every second
+            while True:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    os._exit(1)
+                except OSError:
+                    pass
+                time.sleep(1)
+        select.select([fd], [], [])      # readable once the process has ended
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="die-with-import").start()
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c():
+    """SIGTERM in the block stops the command as Ctrl-C does: its clean-up
+    runs, one line, a non-zero exit.  A no-op outside the main thread."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    try:
+        old = signal.signal(signal.SIGTERM, stop)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def _refuse_archived_as_journal(results: list[ReadResult], archive: Path, root: Path) -> None:
