@@ -307,3 +307,11 @@ def rate_problem(rate: Decimal) -> str:
         return (f"rate {format(rate, 'f') if abs(rate.adjusted()) < 30 else rate} is outside "
                 f"1e-9 to 1e9, the rates ledger-tool converts with")
     return ""
+
+
+def ascii_number(text: str) -> bool:
+    """Is the number ``text`` written in ASCII (digits 0-9)?  ``Decimal()``,
+    ``int()`` and ``str.isdigit`` also take Arabic-Indic, Devanagari or
+    superscript digits, which none of the formats read allows (XML Schema's
+    xsd:decimal, JSON): such a number is refused, never read as another."""
+    return text.isascii()
