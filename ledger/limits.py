@@ -315,3 +315,9 @@ def ascii_number(text: str) -> bool:
     superscript digits, which none of the formats read allows (XML Schema's
     xsd:decimal, JSON): such a number is refused, never read as another."""
     return text.isascii()
+
+
+def foreign_digits(text: str) -> bool:
+    """Does the phrase ``text`` (an amount with its currency sign, words)
+    hold a digit other than 0-9?  Refused as ``ascii_number`` refuses it."""
+    return not text.isascii() and any(c.isdigit() and not c.isascii() for c in text)

@@ -44,3 +44,18 @@ def test_an_empty_iati_file_is_said_to_be_empty(tmp_path):
     [p] = read_iati(f).problems
     assert p.severity == "error"
     assert "line 1: the file is empty" in p.message and "line 0" not in p.message, p.message
+
+
+def test_a_spreadsheet_amount_in_arabic_indic_digits_is_refused(tmp_path, run_cli):
+    f = tmp_path / "a.csv"
+    f.write_text("id,date,funder,purpose,amount\n"
+                 f"x1,2020-01-01,F,P,£{ARABIC_1000}\n"
+                 "x2,2020-01-01,F,P,£1000\n", encoding="utf-8")
+    code, _, err = run_cli("import", f, "-o", tmp_path / "book")
+    assert code == 0, err
+    assert f"row 2: column 'amount': entry 'x1': amount: '£{ARABIC_1000}' is written with " \
+           "digits other than 0-9" in err, err
+    text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "book").glob("*.toml"))
+    assert 'id = "x2"' in text and 'id = "x1"' not in text
+    code, _, err = run_cli("import", f, "--to", tmp_path / "ds.parquet")
+    assert code == 0 and "digits other than 0-9" in err, err
