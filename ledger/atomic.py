@@ -418,6 +418,7 @@ def _replaced_in(dfd: int, name: str, shown, mode: int | None, text: bool, encod
             out.close()
         os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
         tmp = None
+        _retire_olds(dfd)
         with contextlib.suppress(OSError):
             os.fsync(dfd)
     except OSError as err:
@@ -523,9 +524,14 @@ def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
             except OSError as err:
                 raise _as_user_error(err, path) from None
         done: list[dict[str, Any]] = []
+        # new files first: a kill between two renames leaves a new file (a
+        # journal declaring documents) that nothing cites yet, never an edited
+        # one citing what is not there; the rest in the caller's order
+        # (declarations before the files citing them)
+        order = sorted(staged, key=lambda one: not one["new"])
         # Ctrl-C between two renames would leave half an edit: held, then all undone
         with ctrl_c_held() as pressed:
-            for one in staged:
+            for one in order:
                 try:
                     if pressed:
                         raise KeyboardInterrupt
@@ -543,7 +549,9 @@ def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
                 pressed.clear()
                 _put_back(done, staged, None, KeyboardInterrupt())
                 raise KeyboardInterrupt
+        mine = {o["old"] for o in staged}     # this write's second names: not leftovers
         for one in staged:
+            _retire_olds(one["dfd"], mine)
             with contextlib.suppress(OSError):
                 os.fsync(one["dfd"])
     finally:
@@ -588,13 +596,30 @@ def _put_back(done: list[dict[str, Any]], staged: list[dict[str, Any]],
         + "; check the ledger before using it") from None
 
 
-_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.(?P<kind>tmp|old)")
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.(?P<kind>tmp|old|superseded)")
+
+
+def _retire_olds(dfd: int, own: set | frozenset = frozenset()) -> None:
+    """A file of the folder ``dfd`` written again: each ``.NAME.x.old`` a
+    killed write left there (NAME from before that write) is renamed
+    ``.NAME.x.superseded``: kept, but no longer to be put back, which would
+    undo this write or mix the two (``own``: this write's, not a leftover)."""
+    try:
+        names = os.listdir(dfd)
+    except OSError:
+        return
+    for n in names:
+        m = _LEFTOVER.fullmatch(n)
+        if m and m["kind"] == "old" and n not in own:
+            with contextlib.suppress(OSError):
+                os.rename(n, n[:-len("old")] + "superseded", src_dir_fd=dfd, dst_dir_fd=dfd)
 
 
 def leftovers(folder: str | os.PathLike) -> list[str]:
     """One line per file a killed write left in ``folder`` (``.NAME.xxxxxxxx.tmp``,
     the new NAME never put in place; ``.NAME.xxxxxxxx.old``, NAME's second
-    name from ``write_all_atomic``), saying what it holds and what to do.
+    name from ``write_all_atomic``; ``.superseded``, such an ``.old`` after
+    NAME was written again), saying what it holds and what to do.
     Never removed here: an ``.old`` may be the only copy of a file as it was."""
     try:
         names = sorted(os.listdir(folder))
@@ -609,6 +634,12 @@ def leftovers(folder: str | os.PathLike) -> list[str]:
         with contextlib.suppress(OSError):
             if not stat.S_ISREG(os.lstat(left).st_mode):
                 continue
+        if m["kind"] == "superseded":
+            said.append(f"{left}: {target.name} as it was before a write that was interrupted; "
+                        f"this folder's files have been written again since, so putting it "
+                        f"back would undo that write or mix the two; remove it when you no "
+                        f"longer need it")
+            continue
         if m["kind"] == "tmp":
             said.append(f"{left}: the new {target.name} of a write that was interrupted, never "
                         f"put in place ({target.name} is as before it); remove it")

@@ -699,8 +699,7 @@ def _inline_sources(text: str, k: int):
             first.update(had.unwrap())
             both = tomlkit.array()
             both.extend([first, item])
-            del entry["source"]
-            entry["source"] = both
+            entry["source"] = both     # in place: its line's comment and its place kept
         return tomlkit.dumps(doc)
     return with_one_more
 
@@ -849,6 +848,27 @@ def _as_source_tables(entry: str, indent: str, newline: str) -> str | None:
     return rest + f"{indent}[[entry.source]]{newline}" + "".join(moved)
 
 
+def _entry_table(path: Path, text: str, entry_id: str, line: int) -> tuple[int, int, int]:
+    """(start, end, its index among the file's entries) of entry
+    ``entry_id``'s table in ``text``, found by its place among the entries
+    tomllib reads; header-like lines inside multi-line strings are passed
+    over.  Refused in one line when the tables cannot be told apart."""
+    spans = [s for s in table_spans(text) if s[0] == "entry"]
+    try:
+        ids = [e.get("id") for e in tomllib.loads(text).get("entry", ())]
+    except (tomllib.TOMLDecodeError, AttributeError):
+        ids = []
+    if ids.count(entry_id) == 1:
+        k = ids.index(entry_id)
+        if len(spans) != len(ids):    # a header-like line inside a string: not a table
+            starts = {a for a, _ in _statements(text)}
+            spans = [s for s in spans if s[1] in starts]
+        if len(spans) == len(ids):
+            return spans[k][1], spans[k][2], k
+    raise LedgerError(f"{path}:{line}: cannot edit this file in place safely (a table header "
+                      "inside a multi-line string?); nothing written, edit it by hand")
+
+
 def add_citation(ledger: str | os.PathLike, entry_id: str, citation: Mapping[str, str], *,
                  dry_run: bool = False) -> AddResult:
     """Add an ``[[entry.source]]`` table (``doc``, ``quote``, ``locator``) to
@@ -877,20 +897,14 @@ def _add_citation(root: Path, entry_id: str, citation: Mapping[str, str],
     text = old.decode("utf-8-sig")
     bom = old[:len(old) - len(text.encode("utf-8"))] if old.startswith(b"\xef\xbb\xbf") else b""
     newline = _newline(old)
-    spans = [s for s in table_spans(text) if s[0] == "entry"]
-    # the entry's table: the one whose header is on the entry's line
-    line_of = {text.count("\n", 0, a) + 1: (a, b) for _, a, b in spans}
-    if entry.line not in line_of:
-        raise LedgerError(f"{path}:{entry.line}: cannot find entry {entry_id!r}'s table to edit")
-    a, b = line_of[entry.line]
-    k = next(n for n, (_, sa, _) in enumerate(spans) if sa == a)
+    a, b, k = _entry_table(path, text, entry_id, entry.line)
     cited = {key: v for key, v in citation.items() if v}
     converted = _as_source_tables(text[a:b], _indent(old), newline)
     if converted is not None:     # the one citation now a [[entry.source]] table, comments kept
         text, b = text[:a] + converted + text[b:], a + len(converted)
     inline = _inline_sources(text, k) if converted is None else None
     if inline is not None:      # ``source = {…}`` or ``source = [{…}]``: one more in it
-        new_text, line = inline(cited), entry.line
+        new_text, line = inline(cited), text.count("\n", 0, a) + 1
         table = f"{{{', '.join(f'{key} = {_value(v)}' for key, v in cited.items())}}}"
     else:
         rendered = render_entry({"source": [dict(citation)]}, indent=_indent(old),

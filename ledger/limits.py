@@ -307,3 +307,17 @@ def rate_problem(rate: Decimal) -> str:
         return (f"rate {format(rate, 'f') if abs(rate.adjusted()) < 30 else rate} is outside "
                 f"1e-9 to 1e9, the rates ledger-tool converts with")
     return ""
+
+
+def ascii_number(text: str) -> bool:
+    """Is the number ``text`` written in ASCII (digits 0-9)?  ``Decimal()``,
+    ``int()`` and ``str.isdigit`` also take Arabic-Indic, Devanagari or
+    superscript digits, which none of the formats read allows (XML Schema's
+    xsd:decimal, JSON): such a number is refused, never read as another."""
+    return text.isascii()
+
+
+def foreign_digits(text: str) -> bool:
+    """Does the phrase ``text`` (an amount with its currency sign, words)
+    hold a digit other than 0-9?  Refused as ``ascii_number`` refuses it."""
+    return not text.isascii() and any(c.isdigit() and not c.isascii() for c in text)

@@ -13,12 +13,17 @@ import io
 import multiprocessing
 import os
 import re
+import select
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ledger.book import Book
 from ledger.atomic import (PartlyWritten, ctrl_c_held, real_path, write_all_atomic, write_atomic,
                            write_new)
 from ledger.edit import writing
@@ -282,6 +287,13 @@ def run_data(args) -> int:
               f"{'would be ' if args.dry_run else ''}archived and recorded as document "
               f"{d['id']!r}, cited by no entry, so that an older copy imported later is not "
               f"counted again", file=sys.stderr)
+    # a document of this import the ledger cites but does not declare (a write
+    # killed between its renames, before this order): declared again
+    for r, d in _cited_undeclared(results, entries, documents, result.documents):
+        print(f"ledger-tool: import: note: {r.file}: the ledger's entries cite it as "
+              f"{d['id']!r} but do not declare it (an interrupted write?); recorded again",
+              file=sys.stderr)
+        kept.append((r, d))
     docs = result.documents + [d for _, d in kept]
     text = render(result.new, docs) if (result.new or docs) else ""
     if args.dry_run:
@@ -320,9 +332,12 @@ def run_data(args) -> int:
                 files = {f: replace_entries(f, ch, anew) for f, ch in changes.items()}
                 if text:    # in the same write as the updates: every file or none
                     key = spelt.get(real_path(target), target)
-                    files[key] = journal_appended(
+                    # first: it declares the documents the updates elsewhere cite, so a
+                    # kill between two renames never leaves a citation of a missing one
+                    files = {key: journal_appended(
                         target, files.get(key), f"# Imported by `ledger-tool import --from "
-                                                f"{kind} {one_line(Path(args.file).name)}`\n", text)
+                                                f"{kind} {one_line(Path(args.file).name)}`\n",
+                        text), **{f: b for f, b in files.items() if f != key}}
                 with ctrl_c_held():   # written, then kept: no Ctrl-C between the two
                     write_all_atomic(files, inside={f: root for f in changes})
                     made.keep()
@@ -347,6 +362,23 @@ def run_data(args) -> int:
     return 0
 
 
+def _cited_undeclared(results, entries, documents, recorded: list[dict]
+                      ) -> list[tuple[Any, dict]]:
+    """(reading, its ``[[document]]``) of the input files whose document the
+    ledger's entries cite but neither the ledger nor this import declares."""
+    if not isinstance(entries, Book) or not len(entries):
+        return []
+    cited = set(entries.tables.citations["doc"].tolist())
+    known = set(documents) | {d["id"] for d in recorded}
+    out = []
+    for r in results:
+        d = r.document
+        if d and d["id"] in cited and d["id"] not in known:
+            known.add(d["id"])
+            out.append((r, d))
+    return out
+
+
 def _uncited(results, documents, cited: list[dict]) -> list[tuple[Any, dict]]:
     """(reading, its ``[[document]]``) of the FTS files no entry of the
     import cites and the ledger does not have, whose copies of 0 decide
@@ -361,8 +393,15 @@ def _uncited(results, documents, cited: list[dict]) -> list[tuple[Any, dict]]:
     return out
 
 
-@few_collections()
 def run_dataset(args) -> int:
+    """``_run_dataset``, SIGTERM stopping it as Ctrl-C does (its staging
+    folder removed, its workers ended)."""
+    with _sigterm_as_ctrl_c():
+        return _run_dataset(args)
+
+
+@few_collections()
+def _run_dataset(args) -> int:
     """``import ... --to DIR.parquet``: the input files read in batches (in
     worker processes, one per core, a few batches in flight: memory stays
     that of a few batches), each batch's records made bulk rows and checked
@@ -565,7 +604,9 @@ def _batches(kind: str, args, cap: int):
     # the workers' modules imported once, in the server they are forked from,
     # not again by each worker (this one: ``_read_batch``)
     context.set_forkserver_preload([*bulk.WORKER_MODULES, __name__])
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with,
+                               initargs=(os.getpid(),))
+    try:
         newest, claims = _newest(kind, paths, pool, args.hierarchy)
         pending = []
         for b in batches:
@@ -575,6 +616,53 @@ def _batches(kind: str, args, cap: int):
                 yield pending.pop(0).result()
         for f in pending:
             yield f.result()
+    except BaseException:    # Ctrl-C, SIGTERM, a failure: no waiting for batches in flight
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _die_with(pid: int) -> None:
+    """A pool worker's initializer: the worker exits when the process ``pid``
+    (the import) ends, however it ends (kill -9 included): its parent is the
+    forkserver, which lives as long as any worker does."""
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            os._exit(1)
+        except (AttributeError, OSError):     # no pidfd: asked every second
+            while True:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    os._exit(1)
+                except OSError:
+                    pass
+                time.sleep(1)
+        select.select([fd], [], [])      # readable once the process has ended
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="die-with-import").start()
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c():
+    """SIGTERM in the block stops the command as Ctrl-C does: its clean-up
+    runs, one line, a non-zero exit.  A no-op outside the main thread."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    try:
+        old = signal.signal(signal.SIGTERM, stop)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def _refuse_archived_as_journal(results: list[ReadResult], archive: Path, root: Path) -> None:

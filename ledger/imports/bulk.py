@@ -15,8 +15,11 @@ a temporary name and renamed when complete: a failed import leaves nothing.
 """
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -299,22 +302,74 @@ def archive(path: Path, folder: Path, document: dict[str, Any]) -> None:
         shutil.copyfileobj(src, out)
 
 
+# a staging folder holds this (empty) file, and its maker an flock on the
+# folder, from just after it is made until it is renamed or removed: a folder
+# with it that can be locked is one an import left when it was killed
+STAGING_MARK = ".ledger-tool-import-staging"
+_staging: dict[Path, int] = {}     # staging folder: its locked descriptor
+
+
 def temporary_folder(target: Path) -> Path:
-    """A new folder beside ``target`` that becomes it when complete."""
+    """A new folder beside ``target`` that becomes it when complete; the
+    staging folders of ``target`` killed imports left are removed first
+    (one line each), and any not provably theirs is named."""
 
     if target.exists():
         raise LedgerError(f"import: --to {target}: already exists; give a new folder "
                           f"(a dataset is never written over)")
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    _clear_stale(target)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    fd = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    _staging[tmp] = fd
+    (tmp / STAGING_MARK).touch()
+    return tmp
+
+
+def _clear_stale(target: Path) -> None:
+    pattern = re.compile(re.escape(f".{target.name}.") + r"[A-Za-z0-9_]{8}")
+    for name in sorted(os.listdir(target.parent)):
+        left = target.parent / name
+        if not pattern.fullmatch(name) or left.is_symlink() or not left.is_dir():
+            continue
+        if not (left / STAGING_MARK).is_file():
+            print(f"ledger-tool: import: note: {left}: looks like the staging folder of an "
+                  f"import that was killed (or of one still running); remove it if none is",
+                  file=sys.stderr)
+            continue
+        fd = os.open(left, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:        # its import is still running
+            os.close(fd)
+            continue
+        try:
+            shutil.rmtree(left)
+            print(f"ledger-tool: import: note: removed {left}, the staging folder of an "
+                  f"import of {target.name} that was killed", file=sys.stderr)
+        except OSError as err:
+            print(f"ledger-tool: import: note: {left}: the staging folder of an import that "
+                  f"was killed; cannot remove it ({err.strerror or err})", file=sys.stderr)
+        finally:
+            os.close(fd)
+
+
+def _release(tmp: Path) -> None:
+    fd = _staging.pop(tmp, None)
+    if fd is not None:
+        os.close(fd)
 
 
 def finish_folder(tmp: Path, target: Path) -> None:
+    (tmp / STAGING_MARK).unlink()
     os.replace(tmp, target)
+    _release(tmp)
 
 
 def abandon(tmp: Path) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
+    _release(tmp)
 
 
 def entry_record(e, where: str) -> Record:

@@ -31,7 +31,7 @@ from ledger.imports.common import (SHARE_NOTES, Problem, ReadResult, Record, Wor
 from ledger.imports.table import slug
 from ledger.minor import plain_decimal, to_minor
 from ledger.phrases.money import currency_digits, known_currencies
-from ledger.limits import magnitude_problem
+from ledger.limits import ascii_number, magnitude_problem
 from ledger.safe_io import UnsafeFile, check_file, confine, open_checked
 from ledger.book import Book
 from ledger.imports.rows import EntryRow, Held, HeldEntries
@@ -86,7 +86,7 @@ DAC_VOCABULARIES = ("1", "2", "dac", "dac-3", "")
 _V1_LINE = re.compile(r"^1(\.|$)")
 _VALUE_ELEMENT = re.compile(r"(<value\b[^>]*>\s*([^<\s]*)\s*</value>)")
 _VALUE_START = re.compile(r"<value(?=[\s/>])")
-_NUMBER = re.compile(r"[+-]?\d{1,40}(?:\.\d{1,40})?")
+_NUMBER = re.compile(r"[+-]?[0-9]{1,40}(?:\.[0-9]{1,40})?")   # xsd:decimal: ASCII digits
 _ZERO = Decimal(0)
 
 
@@ -168,7 +168,7 @@ def _valid_date(text: str) -> bool:
 
 
 def _pct(v: str | None) -> Decimal | None:
-    if v is None or not v.strip():
+    if v is None or not v.strip() or not ascii_number(v):
         return None
     try:
         d = Decimal(v.strip())
@@ -398,8 +398,8 @@ def _value(v, act: _Activity):
     raw = (v.text or "").strip() if v is not None else ""     # lxml makes a new str per read
     if not raw:
         return None, "", "", "no <value>"
-    if not _NUMBER.fullmatch(raw):
-        return None, "", "", f"value {raw[:40]!r} is not a number (digits, an optional point)"
+    if not ascii_number(raw) or not _NUMBER.fullmatch(raw):
+        return None, "", "", f"value {raw[:40]!r} is not a number (digits 0-9, an optional point)"
     amount = Decimal(raw)
     whole, _, places = raw.lstrip("+-").partition(".")
     # at most 15 whole digits and 12 places: within every bound (most values)
@@ -584,7 +584,8 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
         where = state["activity"] or ""
         msg = (f"line {line}: the XML is {what} ({' '.join(str(err).split())}); nothing "
                f"imported from this file ({state['acts']} complete activit"
-               f"{'y' if state['acts'] == 1 else 'ies'} before it)")
+               f"{'y' if state['acts'] == 1 else 'ies'} before it)") if not _blank(path) \
+            else "line 1: the file is empty; nothing imported from this file"
         return ReadResult(file, [], [import_problem(file, where, msg, "error")], None, sha)
     if not state["acts"]:
         problems.append(import_problem(file, "", "no <iati-activity> in this file", "error"))
@@ -896,6 +897,18 @@ def _check_root(tree) -> None:
     if _tag(root) != "iati-activities":
         raise _Refuse(f"not an IATI activity file (the root element is <{_tag(root)}>, "
                       f"expected <iati-activities>)")
+
+
+def _blank(path: Path) -> bool:
+    """Is the file empty (nothing but blanks, or a byte-order mark)?"""
+    try:
+        if os.stat(path).st_size > 4096:
+            return False
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return False
+    return not data.lstrip(b"\xef\xbb\xbf").strip()
 
 
 def _at_end(path: Path, line: int) -> bool:

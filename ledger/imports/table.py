@@ -36,7 +36,7 @@ from ledger.imports.cells import cell_citations, unguard
 from ledger.imports.identity import Figures, Same, duplicate_message, more_rows_message, same_figures
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import EntryRow, check_records, ledger_entries
-from ledger.limits import MAX_CELLS, MAX_COLUMNS, NumberError, bounded_number
+from ledger.limits import MAX_CELLS, MAX_COLUMNS, NumberError, bounded_number, foreign_digits
 from ledger.phrases.money import (COMMA, POINT, MoneyError, contrary_number, decided_note,
                                   decimal_mark, parse_amount, phrase_numbers, read_number, with_point)
 from ledger.safe_io import check_zip, load_toml, read_bytes
@@ -1462,6 +1462,10 @@ def _row_fields(i, values, date, rejects, r, colname, number) -> dict[str, Any] 
     f: dict[str, Any] = {"id": v("id"), "date": date, "funder": v("funder"),
                          "purpose": v("purpose")}
     amount, currency = v("amount"), v("currency").upper()
+    if foreign_digits(amount):     # Decimal() would read them as 0-9
+        rejects.append(reject(r, colname["amount"], f"amount: {amount!r} is written with "
+                                                    f"digits other than 0-9"))
+        return None
     value, amount, why = number(i, currency) if amount else (None, amount, "")
     if why:
         rejects.append(reject(r, colname["amount"], f"amount: {why}"))

@@ -34,8 +34,9 @@ def test_update_kept_when_o_and_ledger_spell_the_file_differently(tmp_path, run_
 
 def test_partly_written_import_keeps_the_archive_copies_it_cites(tmp_path, run_cli,
                                                                  monkeypatch):
-    """No hard links and the second journal's rename failing: the first is
-    written and cannot be put back; the archive copy its entries cite stays,
+    """No hard links and the second journal's rename failing: the first (the
+    import's journal, declaring the documents) is written and cannot be put
+    back; the archive copy it declares stays,
     and the message names what was written instead of 'nothing written'."""
     import errno
     book = tmp_path / "book"
@@ -43,6 +44,7 @@ def test_partly_written_import_keeps_the_archive_copies_it_cites(tmp_path, run_c
     assert run_cli("import", "--from", "fts", first, "-o", book)[0] == 0
     journal = next(p for p in book.glob("*.toml") if b"fts-150009" in p.read_bytes())
     journal.rename(book / "kept.toml")
+    journal.write_text("# the import's journal\n", encoding="utf-8")   # renamed first
     newer = _flows(tmp_path, "newer.json", _newer_150009)
     archived = sorted(p.name for p in (book / "sources").rglob("*") if p.is_file())
     real_replace, renamed = os.replace, []
@@ -67,6 +69,8 @@ def test_partly_written_import_keeps_the_archive_copies_it_cites(tmp_path, run_c
     assert code == 1 and "Traceback" not in err and len(renamed) == 2, err
     last = err.strip().splitlines()[-1]
     assert "nothing written" not in last and "not written:" in last and "written:" in last
-    # kept.toml has the update (its rename went through) and cites newer.json's copy
-    assert b'"6000000"' in (book / "kept.toml").read_bytes()
+    # the import's journal went first (it declares newer.json's copy, which stays);
+    # kept.toml, whose update would cite it, is not written
+    assert b"[[document]]" in journal.read_bytes()
+    assert b'"6000000"' not in (book / "kept.toml").read_bytes()
     assert sorted(p.name for p in (book / "sources").rglob("*") if p.is_file()) != archived
