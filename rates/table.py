@@ -515,27 +515,80 @@ class RateTable:
 
     def yearly_averages(self, base: str, quote: str, start_month: int = 1,
                         start_day: int = 1, *, at=(), labels=None) -> pd.DataFrame:
-        """Mean of the pair's observations per (calendar or fiscal) year,
-        indexed by the year's starting year: rate, count, first, last,
-        reach (the last day they cover), source.  ``at`` (a date) and
-        ``labels`` (its row's name) name the first row in an error."""
+        """Per (calendar or fiscal) year, indexed by the year's starting
+        year, the mean over the year's rate days of the rate in force on
+        each (``_in_force``): rate, count (the days), first, last (the first
+        and last of them), reach (the last day their rates cover), source.
+        ``at`` (a date) and ``labels`` (its row's name) name the first row
+        in an error."""
         s = self._series_at(base, quote, np.asarray(at).astype("datetime64[D]"), labels)
-        fy = fiscal_index(s.dates, start_month, start_day)
-        frame = pd.DataFrame({"fy": fy, "rate": s.rate, "date": s.dates,
-                              "reach": s.reaches, "source": s.source})
-        g = frame.groupby("fy", sort=True)
-        sums = g["rate"].agg(lambda r: sum(r, Decimal(0)))
-        counts = g["rate"].size()
+        days, idx = self._in_force(s)
+        fy = fiscal_index(days, start_month, start_day)
+        n = len(days)
+        if not n:
+            return pd.DataFrame({"rate": [], "count": [], "first": [], "last": [],
+                                 "reach": [], "source": []}, index=pd.Index([], name="fy"))
+        # runs of days with one year and one rate: (year, rate) weighted by days
+        cut = np.ones(n, dtype=bool)
+        cut[1:] = (fy[1:] != fy[:-1]) | (idx[1:] != idx[:-1])
+        runs = np.flatnonzero(cut)
+        weight = np.diff(np.append(runs, n))
+        run_i, run_fy = idx[runs], fy[runs]
+        year_runs = np.flatnonzero(np.append(True, run_fy[1:] != run_fy[:-1]))
+        year_days = np.flatnonzero(np.append(True, fy[1:] != fy[:-1]))
+        counts = np.add.reduceat(weight, year_runs)
         with localcontext() as ctx:
+            ctx.prec = 80   # exact: sums of at most 15-digit rates times day counts
+            terms = s.rate[run_i] if (weight == 1).all() else s.rate[run_i] * weight.astype(object)
+            sums = np.add.reduceat(terms, year_runs)
             ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
-            means = [+(a / b) for a, b in zip(sums.to_numpy(), counts.to_numpy())]
-        out = pd.DataFrame({
-            "rate": np.array(means, dtype=object), "count": counts.to_numpy(),
-            "first": g["date"].min().to_numpy(), "last": g["date"].max().to_numpy(),
-            "reach": g["reach"].max().to_numpy(),   # the last day the year's rates cover
-            "source": g["source"].agg(lambda x: " + ".join(dict.fromkeys(x))).to_numpy(),
-        }, index=sums.index)
-        return out
+            means = [+(a / int(b)) for a, b in zip(sums, counts)]
+        src = s.source[run_i]
+        ends = np.append(year_runs[1:], len(runs))
+        return pd.DataFrame({
+            "rate": np.array(means, dtype=object), "count": counts,
+            "first": days[year_days], "last": days[np.append(year_days[1:], n) - 1],
+            "reach": np.maximum.reduceat(s.reaches[run_i], year_runs),
+            "source": [" + ".join(dict.fromkeys(src[a:b])) for a, b in zip(year_runs, ends)],
+        }, index=pd.Index(run_fy[year_runs], name="fy"))
+
+    def _in_force(self, s: Series) -> tuple[np.ndarray, np.ndarray]:
+        """The rate days that have a rate in force, and the index in ``s``
+        of that rate: the as-of lookup of policy previous, where a published
+        (ECB) rate stands for its own day only (a day it is bridged to is
+        not one of its days) and a user table's rate for each day up to the
+        pair's next rate or its reach.  The rate days are the ECB's business
+        days (``_rate_days``); without user tables they are the series' own
+        dates."""
+        if not len(self.user):
+            return s.dates, np.arange(len(s))
+        reach = s.reaches
+        days = _rate_days(s.dates[0], max(reach.max(), s.dates[-1]), self.embedded)
+        i = np.searchsorted(s.dates, days, side="right") - 1
+        ic = np.maximum(i, 0)
+        held = reach[ic] > s.dates[ic] + _GAP   # a user table's rate
+        ok = (i >= 0) & ((s.dates[ic] == days) | (held & (days <= reach[ic])))
+        return days[ok], ic[ok]
+
+
+@functools.cache
+def _ecb_days() -> np.ndarray:
+    """The ECB's business days: every date of its file (any currency)."""
+    return np.unique(ecb.load_ecb()["date"].to_numpy().astype("datetime64[D]"))
+
+
+def _rate_days(lo: np.datetime64, hi: np.datetime64, embedded: bool) -> np.ndarray:
+    """The days from ``lo`` to ``hi`` a yearly average counts: the ECB's
+    business days within the span of its data, every calendar day outside
+    it (years before 1999 or after the data's end, or with no embedded
+    rates), where only user tables give rates."""
+    every = np.arange(lo, hi + np.timedelta64(1, "D"), dtype="datetime64[D]")
+    if not embedded:
+        return every
+    ecb_days = _ecb_days()
+    outside = (every < ecb_days[0]) | (every > ecb_days[-1])
+    inside = ecb_days[(ecb_days >= lo) & (ecb_days <= hi)]
+    return np.union1d(every[outside], inside)
 
 
 # ------------------------------------------------ stored series (ECB only)

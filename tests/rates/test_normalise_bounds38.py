@@ -23,9 +23,9 @@ def _entry():
     return [Entry("big", dt.date(2015, 1, 1), "A:B", "C:D", BIG, "GBP")]
 
 
-def _table(tmp_path, rows):
+def _table(tmp_path, rows, day="2015-01-01"):
     path = tmp_path / "r.csv"
-    path.write_text("date,from,to,rate\n" + "".join(f"2015-01-01,{a},{b},{r}\n"
+    path.write_text("date,from,to,rate\n" + "".join(f"{day},{a},{b},{r}\n"
                                                    for a, b, r in rows))
     return path, {(a, b): Fraction(r) for a, b, r in rows}
 
@@ -39,7 +39,9 @@ def _table(tmp_path, rows):
 ])
 def test_a_cross_rate_outside_the_bounds_is_refused_naming_entry_and_rate(
         tmp_path, rows, shown, valuation):
-    path, _ = _table(tmp_path, rows)
+    # the yearly average counts ECB business days: 1 January is none, and the
+    # 1e18 cross is in force on it only (the next day's ECB legs replace it)
+    path, _ = _table(tmp_path, rows, "2015-01-01" if valuation == "entry-date" else "2015-01-02")
     with pytest.raises(LedgerError) as err:
         to_frame(_entry(), currency="USD", rates=path, valuation=valuation)
     msg = str(err.value)
