@@ -223,15 +223,11 @@ def _draft_amount(m) -> str:
             return f"at least {plain_decimal(m.amount)} {m.currency}"
         return f"at least {format_amount_phrase(m.amount, m.currency)}"
     written = " ".join(m.amount_text.split())
-    if m.currency in known_currencies() and m.amount > 0:
+    if m.qualifier == "exact" and m.currency in known_currencies() and m.amount > 0:
         try:
-            read = parse_amount(written)
-            same = (read.amount, read.currency) == (m.amount, m.currency)
+            parse_amount(written)
         except MoneyError:   # "five million", sharing "pounds" with the next amount
-            same = False
-        if not same:         # "€250.000", read by its list's "1,5" as €250,000, reads €250 alone
-            phrase = format_amount_phrase(m.amount, m.currency)
-            return phrase if m.qualifier == "exact" else f"{m.qualifier} {phrase}"
+            return format_amount_phrase(m.amount, m.currency)
     return written
 
 
