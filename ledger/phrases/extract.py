@@ -235,27 +235,8 @@ def find_mentions(text: str, doc: str = "", context: str | None = None,
         mentions.append(mention)
         owners.append(atom)
         qualifiers.append(ph.qualifier_text)
-    return _listed(_respective_lists(_respective_periods(mentions, owners), owners, qualifiers,
-                                     text, where, original, newlines),
-                   owners, where, original, newlines)
-
-
-def _listed(mentions: list[Mention], atoms: list, where, original: str,
-            newlines: list[int]) -> list[Mention]:
-    """A figure read by the decimal comma of the list it is written in
-    ("€250.000" of "€250.000 and €1,5 million": €250,000) is quoted with
-    the list, which says how to read it (alone it reads €250)."""
-    out = []
-    for m, atom in zip(mentions, atoms):
-        if atom.listed is not None and not atom.respective:
-            first = min(m.offset, where.original(atom.listed[0]))
-            last = max(m.offset + len(m.phrase), where.original(atom.listed[1] - 1) + 1)
-            line_idx = bisect.bisect_left(newlines, first)
-            line_start = newlines[line_idx - 1] + 1 if line_idx else 0
-            m = replace(m, phrase=original[first:last], offset=first, line=line_idx + 1,
-                        column=first - line_start + 1)
-        out.append(m)
-    return out
+    return _respective_lists(_respective_periods(mentions, owners), owners, qualifiers,
+                             text, where, original, newlines)
 
 
 def _respective_periods(mentions: list[Mention], atoms: list) -> list[Mention]:

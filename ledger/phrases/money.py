@@ -771,7 +771,7 @@ def _in_convention(atoms: list[AmountMatch], also: tuple[str, ...] = ()) -> list
         if len(ns) == 1 and not a.inexact and a.amount == parse_number(ns[0]).scaleb(a.scale):
             value = _read_in(ns[0], True).scaleb(a.scale)
             if value != a.amount and _holdable(value):
-                a = replace(a, amount=_tidy_amount(value), listed=(atoms[0].start, atoms[-1].end))
+                a = replace(a, amount=_tidy_amount(value))
         out.append(a)
     return out
 
@@ -808,9 +808,6 @@ class AmountMatch:
     inexact: bool = False    # a third of the scale, rounded to the minor unit: "about"
     respective: bool = False  # "six" of "six and seven million pounds respectively"
     unsure: str = ""         # digits said with the figure and not read in it: why, for a warning
-    # the list whose decimal comma this amount was read by ("€250.000" of
-    # "€250.000 and €1,5 million"): (start, end), which a quote must hold
-    listed: tuple[int, int] | None = None
 
 
 _QUALIFIER_WORDS = {
