@@ -1201,19 +1201,6 @@ def iter_atoms(text: str, pos: int = 0, too_large: list | None = None) -> Iterat
     never starts with 0) are not an amount.  A figure too large to hold
     raises ``FigureTooLarge``, or with ``too_large`` (a list) is added to it
     and left out, and the rest read."""
-    # amounts of one currency listed together are one writer's numbers:
-    # "250.000 € et 1,5 M€" is €250,000 and €1.5m (``_in_convention``)
-    run: list[AmountMatch] = []
-    for atom in _listed_atoms(text, pos, too_large):
-        if run and not (atom.currency == run[-1].currency
-                        and _LISTED.fullmatch(text, run[-1].end, atom.start)):
-            yield from _in_convention(run) if len(run) > 1 else run
-            run = []
-        run.append(atom)
-    yield from _in_convention(run) if len(run) > 1 else run
-
-
-def _listed_atoms(text: str, pos: int, too_large: list | None) -> Iterator[AmountMatch]:
     # "£6 and £7 million respectively": amounts of the last's currency with
     # no scale of their own, listed right before it, wait to take its scale
     held: list[AmountMatch] = []

@@ -65,23 +65,3 @@ def test_without_a_decimal_comma_the_reading_is_unchanged(text, expected):
 def test_a_range_to_a_bare_upper_bound_keeps_a_lower_bound_past_its_scale(text, expected):
     low, high, code = expected
     assert _read(text) == [(Decimal(low), Decimal(high), code)]
-
-
-@pytest.mark.parametrize("text, expected", [
-    # amounts with their own currency words, listed: one writer's numbers
-    # (250 × 1000 = 250000; it read 250)
-    ("Le budget : 250.000 € et 1,5 M€.", [(250_000, None, "EUR"), (1_500_000, None, "EUR")]),
-    ("It gave 1,5 million euros and 250.000 euros.",
-     [(1_500_000, None, "EUR"), (250_000, None, "EUR")]),
-    ("250.000 euros, 300.000 euros et 1,5 million d'euros",
-     [(250_000, None, "EUR"), (300_000, None, "EUR"), (1_500_000, None, "EUR")]),
-    # not listed together (another word between): each read alone
-    ("It gave 1,5 million euros; later 250.000 euros.",
-     [(1_500_000, None, "EUR"), (250, None, "EUR")]),
-    # another currency: not one list
-    ("It gave 1,5 million euros and 250.000 dollars.",
-     [(1_500_000, None, "EUR"), (250, None, "USD")]),
-])
-def test_amounts_listed_with_their_own_currency_words_share_the_decimal_comma(text, expected):
-    assert _read(text) == [(Decimal(v), None if u is None else Decimal(u), c)
-                           for v, u, c in expected]
