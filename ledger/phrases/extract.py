@@ -18,9 +18,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
-from ledger.phrases.money import (CFA_FRANC, FigureTooLarge, MoneyError, extend_phrase,
-                                  format_amount_phrase, iter_atoms, plain_decimal,
-                                  respective_end, settle_cfa)
+from ledger.phrases.money import (CFA_FRANC, COMMA, POINT, FigureTooLarge, MoneyError,
+                                  extend_phrase, format_amount_phrase, iter_atoms,
+                                  phrase_numbers, plain_decimal, read_number, respective_end,
+                                  settle_cfa)
 from ledger.phrases.period import match_period, match_rate_tail, period_years, rate_stated_before
 
 __all__ = ["Mention", "find_mentions", "mentions_in", "unwrap", "compose", "joins_previous",
@@ -227,7 +228,8 @@ def find_mentions(text: str, doc: str = "", context: str | None = None,
             restated_text=tuple(_spaced(r.text) for r in ph.restated), offset=first,
             upper=ph.upper, period_before=before, period_unread=unread,
             across_break=digits_across_break(text, ph.atom.start, ph.atom.end),
-            unsure=ph.atom.unsure,
+            unsure="; ".join(u for u in (ph.atom.unsure, _comma_in_sentence(
+                text, sentence_ends, ph.start, ph.end, ph.atom.text)) if u),
         )
         if mention.cfa_unsettled:   # the zone the whole document names, else the text
             code = settle_cfa(context) if context is not None else CFA_FRANC
@@ -237,6 +239,26 @@ def find_mentions(text: str, doc: str = "", context: str | None = None,
         qualifiers.append(ph.qualifier_text)
     return _respective_lists(_respective_periods(mentions, owners), owners, qualifiers,
                              text, where, original, newlines)
+
+
+def _comma_in_sentence(text: str, sentence_ends: list[int], start: int, end: int,
+                       figure: str) -> str:
+    """Why a figure whose dot may group thousands ("€250.000", read 250 as
+    every number that reads either way is) is not sure: its sentence
+    writes another number with a decimal comma ("1,5"), as a writer who
+    groups with the dot does.  Said, never guessed: "1.250" is also 1.25."""
+    if not any(POINT in n and read_number(n, COMMA) not in (None, read_number(n, POINT))
+               for n in phrase_numbers(figure)):
+        return ""
+    i = bisect.bisect_right(sentence_ends, start)
+    j = bisect.bisect_left(sentence_ends, end)
+    sentence = text[sentence_ends[i - 1] if i else 0:
+                    sentence_ends[j] if j < len(sentence_ends) else len(text)]
+    comma = next((n for n in phrase_numbers(sentence)
+                  if read_number(n, POINT) is None and read_number(n, COMMA) is not None), None)
+    if comma is None:
+        return ""
+    return f"the same sentence writes {comma!r} with a decimal comma: check"
 
 
 def _respective_periods(mentions: list[Mention], atoms: list) -> list[Mention]:

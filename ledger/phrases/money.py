@@ -733,50 +733,6 @@ def parse_number(text: str) -> Decimal:
 
 
 
-def _continental(numbers) -> bool:
-    """Whether numbers written together (one list, one range) say a decimal
-    comma: one reads only with it ("1,5") and none only with a point
-    ("1.5").  Then a number that reads either way ("250.000") groups
-    thousands with its dot, as the writer's "1,5" shows."""
-    comma = point = False
-    for n in numbers:
-        as_point, as_comma = read_number(n, POINT), read_number(n, COMMA)
-        comma |= as_point is None and as_comma is not None
-        point |= as_comma is None and as_point is not None
-    return comma and not point
-
-
-def _read_in(num: str, continental: bool) -> Decimal:
-    """``parse_number``, or ``num`` with a decimal comma when the numbers
-    written with it say one (``_continental``)."""
-    if continental:
-        value = read_number(num, COMMA)
-        if value is not None:
-            return value
-    return parse_number(num)
-
-
-def _in_convention(atoms: list[AmountMatch], also: tuple[str, ...] = ()) -> list[AmountMatch]:
-    """Amounts written together, each whose one number reads either way
-    read as the others say (``_continental``): "€250.000 and €1,5 million
-    respectively" lists €250,000, never €250 (nor, taking the scale,
-    €250m).  An amount whose value is not its number at its scale (groups,
-    a fraction) is left as read.  ``also``: other numbers written with
-    them ("1,5" of "€250.000 – 1,5 million")."""
-    numbers = [phrase_numbers(a.text) for a in atoms]
-    if not _continental([*(n for ns in numbers for n in ns), *also]):
-        return atoms
-    out = []
-    for a, ns in zip(atoms, numbers):
-        if len(ns) == 1 and not a.inexact and a.amount == parse_number(ns[0]).scaleb(a.scale):
-            value = _read_in(ns[0], True).scaleb(a.scale)
-            if value != a.amount and _holdable(value):
-                a = replace(a, amount=_tidy_amount(value))
-        out.append(a)
-    return out
-
-
-
 
 _MAX_DIGITS = 28   # decimal's default precision: more would be rounded silently
 
@@ -1216,8 +1172,6 @@ def iter_atoms(text: str, pos: int = 0, too_large: list | None = None) -> Iterat
                 held = []
             held.append(atom)
             continue
-        if join is not None:    # "€250.000 and €1,5 million": one writer's numbers
-            *held, atom = _in_convention([*held, atom])
         if join == "and" and atom.scale and _RESPECTIVELY.match(text, atom.end) \
                 and not all(_keeps_own(a.amount, atom) for a in held):
             # "£600,000 and £7 million respectively": an amount written in
@@ -1267,8 +1221,6 @@ def _bare_atoms(text: str, pos: int, too_large: list | None) -> Iterator[AmountM
                 before = list(_own_scale_atoms(m, atom))
             elif _RESPECTIVELY.match(text, atom.end):
                 before = list(_respective_atoms(m, atom))
-                if before:
-                    atom = _in_convention([*before, atom])[-1]
             else:
                 before = []
         except NotANumber:
@@ -1381,7 +1333,6 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
             items.append((start, item))
     if not items or not _list_opens(m.string, window, items[0][0], len(items) > 1):
         return
-    continental = _continental([*(item for _, item in items), *phrase_numbers(last.text)])
     found: list[AmountMatch] = []
     for start, item in items:
         at = start + len(item)
@@ -1392,7 +1343,7 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
                     number *= 100
                 value, exact = _scaled_fraction(number, last.scale, last.currency)
             else:
-                value, exact = _read_in(item, continental), True
+                value, exact = parse_number(item), True
                 if not _keeps_own(value, last):
                     value = value.scaleb(last.scale)
         except NotANumber:
@@ -1553,8 +1504,6 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
         joined_by_and = to.group(0).strip().lower() in ("and", "et")
         if joined_by_and == between:
             high = match_atom(text, to.end())
-            if high is not None:   # "€250.000 to €1,5 million": €250,000 to €1.5m
-                atom, high = _in_convention([atom, high])
             if high is not None and high.currency == atom.currency and high.amount > atom.amount:
                 start = opener.start("q") if opener else atom.start
                 low = atom.amount.scaleb(high.scale)
@@ -1568,10 +1517,7 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
             bare = _BARE_HIGH_RE.match(text, to.end())
             if high is None and bare and atom.prefixed and (bare.group("s") or atom.scale):
                 exp = _SCALES[bare.group("s").lower()] if bare.group("s") else atom.scale
-                continental = _continental([*phrase_numbers(atom.text), bare.group("n")])
-                if continental:     # "€250.000 – 1,5 million"
-                    (atom,) = _in_convention([atom], (bare.group("n"),))
-                value = _read_in(bare.group("n"), continental).scaleb(exp)
+                value = parse_number(bare.group("n")).scaleb(exp)
                 low, low_exp = atom.amount if atom.scale else atom.amount.scaleb(exp), exp
                 if low >= value and not atom.scale and atom.amount < value:
                     # "£500,000-1 million": past the upper bound with its scale,
@@ -1606,10 +1552,9 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
             first = "dg"
         elif n:
             exp = _SCALES[b.group("s").lower()] if b.group("s") else atom.scale
-            digits = _read_in(n, _continental([n, *phrase_numbers(atom.text)]))
-            low = digits.scaleb(exp)
+            low = parse_number(n).scaleb(exp)
             if not b.group("s") and low >= atom.amount:    # "between 500 and 1 million pounds"
-                exp, low = 0, digits
+                exp, low = 0, parse_number(n)
         elif b.group("wg"):   # "between one million two hundred thousand and two million"
             if not b.group("ws"):
                 return None
