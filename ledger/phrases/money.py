@@ -870,22 +870,19 @@ def _spaces_end(text: str, pos: int) -> int:
     return m.end() if m else pos
 
 
-def _digit_groups(groups_text: str, last_num: str, last_scale: str | None,
-                  bare: bool = False) -> int | None:
+def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> int | None:
     """The value of "1 million 200 thousand" (``groups_text`` "1 million ",
     then "200" and "thousand") as said: scales descending, each group below
     the one before; None when the digits are no one number ("5 million 2
-    million pounds": £2m only), and when the last group has an abbreviation
-    ("1 million 200k pounds").  ``bare``: a last group without a scale word
-    counts units, as the words say ("1 million 500 pounds": £1,000,500,
-    never the tail alone); else it is no group (None)."""
-    if not re.fullmatch(r"[1-9]\d{0,2}", last_num) or (
-            last_scale is None and not bare) or (
-            last_scale is not None and last_scale.lower() not in _WORD_SCALES):
+    million pounds": £2m only), and when the last group has no scale word
+    ("Liberia 5 million 700 dollars per capita": a count, then $700) or an
+    abbreviation ("1 million 200k pounds")."""
+    if not re.fullmatch(r"[1-9]\d{0,2}", last_num) or last_scale is None \
+            or last_scale.lower() not in _WORD_SCALES:
         return None
     groups = [(int(g.group(1)), _scale_exp(g.group(2)))
               for g in _DIGIT_GROUP_RE.finditer(groups_text)]
-    groups.append((int(last_num), _SCALES[last_scale.lower()] if last_scale else 0))
+    groups.append((int(last_num), _SCALES[last_scale.lower()]))
     total, above = 0, None
     for v, exp in groups:
         if above is not None and (exp >= above or v * 10 ** exp >= 10 ** above):
@@ -920,24 +917,17 @@ def _groups_after(text: str, end: int, top: int, exp: int, code: str) -> tuple[i
     """The groups of digits and a smaller scale word right after ``end``
     that continue a number of ``top`` times 10**``exp`` as said ("£1
     million 200 thousand"), when what follows them is no noun nor another
-    currency, and a last group without a scale word when the currency's
-    word follows ("£1 million 500 pounds"): (what they add, where they
-    end, and, when groups were left out before a word that may be a noun
-    they count, a note saying so: "£1 million 200 thousand went to …")."""
+    currency: (what they add, where they end, and, when groups were left
+    out before a word that may be a noun they count, a note saying so:
+    "£1 million 200 thousand went to …")."""
     more, above, at = 0, exp, end
     while (g := _GROUP_AFTER.match(text, at)) is not None:
         v, e = int(g.group(1)), _SCALES[g.group(2).lower()]
         if e >= above or v * 10 ** e >= 10 ** above:
             break
         more, above, at = more + v * 10 ** e, e, g.end()
-    b = _BARE_AFTER.match(text, at)
-    if b and above:
-        w = _REDUNDANT_WORD.match(text, b.end())
-        if w and currency_code(w.group("w")) == code:
-            return more + int(b.group(1)), b.end(), ""
     if more:
-        w = _REDUNDANT_WORD.match(text, at)
-        said = currency_code(w.group("w")) if w else None
+        said = _currency_after(text, at)
         if said == code or _AFTER_GROUPS.match(text, at):
             return more, at, ""
         if said is not None:      # "£1 million 200 thousand euros": an amount of its own
@@ -950,24 +940,18 @@ def _groups_after(text: str, end: int, top: int, exp: int, code: str) -> tuple[i
     return more, at, ""
 
 
-_BARE_AFTER = re.compile(rf"{_WS}+([1-9]\d{{0,2}})(?![\d.,])")
 _NEXT_WORD = re.compile(rf"{_WS}*(\S+)")
 
 
 def _atom_from(m: re.Match) -> AmountMatch:
     end = m.end()
     if m.group("dn") is not None:
-        whole = None if m.group("sv") else _digit_groups(m.group("dn"), m.group("sn"),
-                                                         m.group("ss"), bare=True)
+        whole = None if m.group("sv") else _digit_groups(m.group("dn"), m.group("sn"), m.group("ss"))
         code = _code(m.group("sc"))
         if whole is not None and code is not None:
             start = m.start("dn")
             exp = _SCALES[m.group("ss").lower()] if m.group("ss") else 0
-            unsure = "" if m.group("ss") else (
-                f"one number, as the words say; if {' '.join(m.group('dn').split())!r} counts "
-                f"something else, the amount is {' '.join(m.string[m.start('sn'):end].split())!r}")
-            return AmountMatch(start, end, Decimal(whole), code, m.string[start:end], exp,
-                               unsure=unsure)
+            return AmountMatch(start, end, Decimal(whole), code, m.string[start:end], exp)
     if m.group("ws") is not None:
         code = _code(m.group("sc"))
         if code is None:  # pragma: no cover - the regex only admits known tokens
@@ -1016,8 +1000,9 @@ def _atom_from(m: re.Match) -> AmountMatch:
             if w and currency_code(w.group("w")) == code:
                 end = w.end()
     elif prefixed and scale and not vulgar and (g := _GROUP_AFTER.match(m.string, end)) \
-            and _SCALES[g.group(2).lower()] < exp and not _other_currency(m.string, g.end(), code):
-        # "£3.5 million 200 thousand": no groups after a decimal, and no silence
+            and _SCALES[g.group(2).lower()] < exp and _currency_after(m.string, g.end()) is None:
+        # "£3.5 million 200 thousand": no groups after a decimal, and no
+        # silence ("… 200 thousand pounds" or "… euros" is an amount of its own)
         unsure = (f"{' '.join(g.group(0).split())!r} after it is not read as part of it "
                   "(a count of what follows, or of the money: check the document)")
     if vulgar:     # "£2½ million": whole digits and the fraction, then the scale
@@ -1029,12 +1014,11 @@ def _atom_from(m: re.Match) -> AmountMatch:
                        exp, prefixed, inexact=not exact, unsure=unsure)
 
 
-def _other_currency(text: str, pos: int, code: str) -> bool:
-    """Whether another currency's word follows at ``pos`` ("… 200 thousand
-    euros" after pounds: an amount of its own)."""
+def _currency_after(text: str, pos: int) -> str | None:
+    """The currency whose word follows at ``pos`` ("… 200 thousand euros"),
+    if any."""
     w = _REDUNDANT_WORD.match(text, pos)
-    said = currency_code(w.group("w")) if w else None
-    return said is not None and said != code
+    return currency_code(w.group("w")) if w else None
 
 
 # a number with a scale word right before an amount's number, not read in it
@@ -1058,8 +1042,9 @@ def _unsure_before(text: str, start: int, words: bool) -> str:
     sign = _TOKEN_BEFORE.search(text, max(0, before.start() - 20), before.start())
     if sign and currency_code(sign.group("t")):
         return ""
-    return (f"{' '.join(before.group(0).split())!r} right before it is not read as part of "
-            "it (a count of something else, or of the money: check the document)")
+    said = re.sub(r",?(?: and)?$", "", " ".join(before.group(0).split()))   # "5 million, and"
+    return (f"{said!r} right before it is not read as part of it (a count of something "
+            "else, or of the money: check the document)")
 
 
 def _compound_groups(words: str, exp: int) -> list[tuple[str, int, str]]:
