@@ -297,9 +297,10 @@ def draft_toml(results) -> str:
                 'purpose = ""           # TODO: purpose account, e.g. "Security:Calais port"',
                 f"amount = {_toml_str(_draft_amount(m))}",
             ]
-            if m.qualifier == "range":
+            if m.upper is not None:     # a range, or "about" one ("about £5-7m")
+                said = "at least" if m.qualifier == "range" else m.qualifier
                 lines.insert(-1, f"# TODO: the source gives a range ({one_line(' '.join(m.phrase.split()))}); "
-                                 "the draft records its lower bound as 'at least'")
+                                 f"the draft records its lower bound as {said!r}")
             if m.across_break:
                 lines.insert(-1, f"# TODO: a line break splits digits at the figure "
                                  f"({one_line(_toml_str(m.across_break))}): check the amount in the document")

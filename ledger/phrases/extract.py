@@ -297,12 +297,15 @@ def _respective_lists(mentions: list[Mention], atoms: list, qualifiers: list[str
             end = max(end, where.original(flat_end - 1) + 1)
         qualifier, qtext = out[i].qualifier, qualifiers[i]
         shared = qualifier not in ("exact", "range") and qtext
+        own = all(atoms[k].prefixed and not atoms[k].scale for k in range(i, j))
         for k in range(i, j + 1):
             m = out[k]
             if shared:
                 m = replace(m, qualifier=qualifier, amount_text=f"{qtext} "
                             f"{format_amount_phrase(m.amount, m.currency)}")
-            if k < j or shared:
+            # "£600,000" of "£600,000 and £7 million respectively" names its
+            # amount: each quoted alone, as before (a ledger cites them so)
+            if (k < j or shared) and not own:
                 first = out[i].offset if shared else m.offset
                 line_idx = bisect.bisect_left(newlines, first)
                 line_start = newlines[line_idx - 1] + 1 if line_idx else 0

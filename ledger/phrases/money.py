@@ -1157,8 +1157,7 @@ def iter_atoms(text: str, pos: int = 0, too_large: list | None = None) -> Iterat
                 held = []
             held.append(atom)
             continue
-        if join == "and" and atom.scale and _RESPECTIVELY.match(text, atom.end) \
-                and not all(_keeps_own(a.amount, atom) for a in held):
+        if join == "and" and atom.scale and respective_end(text, atom.end) is not None:
             # "£600,000 and £7 million respectively": an amount written in
             # full keeps its own value, only "£6" takes the scale
             held = [replace(a, respective=True) if _keeps_own(a.amount, atom) else
@@ -1204,7 +1203,7 @@ def _bare_atoms(text: str, pos: int, too_large: list | None) -> Iterator[AmountM
             atom = _atom_from(m)
             if m.group("wn") is not None and atom.start > m.start("wn"):
                 before = list(_own_scale_atoms(m, atom))
-            elif _RESPECTIVELY.match(text, atom.end):
+            elif respective_end(text, atom.end) is not None:
                 before = list(_respective_atoms(m, atom))
             else:
                 before = []
@@ -1227,8 +1226,13 @@ _MAX_RESPECTIVE = 6     # numbers before the amount: a bound keeps the look back
 
 
 def respective_end(text: str, pos: int) -> int | None:
-    """Where "respectively" said right at ``pos`` ends, or None."""
+    """Where "respectively" said right at ``pos``, or after a period said
+    there ("£6 and £7 million a year respectively": each a year), ends, or
+    None."""
     m = _RESPECTIVELY.match(text, pos)
+    if m is None and (gap := _spaces_end(text, pos)) > pos:
+        p = match_period(text, gap)
+        m = _RESPECTIVELY.match(text, p[1]) if p else None
     return m.end() if m else None
 
 
@@ -1398,11 +1402,14 @@ class Phrase:
     period: Period = ONCE
     period_text: str = ""
     restated: tuple[AmountMatch, ...] = ()
-    upper: Decimal | None = None     # a range's upper bound (qualifier "range")
+    upper: Decimal | None = None     # a range's upper bound (qualifier "range", or "about" one)
+    written_out: str = ""    # the amount when no words of the text say it ("up to £1 million")
 
     @property
     def amount_text(self) -> str:
         """Qualifier and amount as written ("up to £7 million")."""
+        if self.written_out:
+            return self.written_out
         return f"{self.qualifier_text} {self.atom.text}" if self.qualifier_text else self.atom.text
 
 
@@ -1440,11 +1447,22 @@ def extend_phrase(text: str, atom: AmountMatch, *, line_start: int = 0,
     invalid period tail ("in 2021-23") raise instead of being ignored."""
     qualifier, qtext, start = "exact", "", atom.start
     end = atom.end
-    upper = None
+    upper, written_out = None, ""
     rng = _match_range(text, atom, line_start)
     if rng:
         start, end, atom, upper, qtext = rng
         qualifier = RANGE
+        q = None if qtext else _QUAL_BEFORE_RE.search(text, line_start, start)
+        if q:
+            # "up to £500,000-1 million" is up to £1m, "more than £5-7m" at
+            # least £5m; "about £5-7m" stays about, the range kept
+            qtext, start = q.group("q"), q.start("q")
+            qualifier = _QUAL_LOOKUP[_norm_name(qtext)]
+            if qualifier == "up to":
+                atom = replace(atom, amount=upper)
+            if qualifier != "about":
+                upper = None
+            written_out = f"{qtext} {format_amount_phrase(atom.amount, atom.currency)}"
     else:
         q = _QUAL_BEFORE_RE.search(text, line_start, atom.start)
         if q:
@@ -1473,7 +1491,7 @@ def extend_phrase(text: str, atom: AmountMatch, *, line_start: int = 0,
                     ptext, end = text[gap:pend], pend
                     continue
         break
-    return Phrase(start, end, atom, qualifier, qtext, period, ptext, restated, upper)
+    return Phrase(start, end, atom, qualifier, qtext, period, ptext, restated, upper, written_out)
 
 
 def _match_range(text: str, atom: AmountMatch, line_start: int):
