@@ -223,15 +223,11 @@ def _draft_amount(m) -> str:
             return f"at least {plain_decimal(m.amount)} {m.currency}"
         return f"at least {format_amount_phrase(m.amount, m.currency)}"
     written = " ".join(m.amount_text.split())
-    if m.currency in known_currencies() and m.amount > 0:
+    if m.qualifier == "exact" and m.currency in known_currencies() and m.amount > 0:
         try:
-            read = parse_amount(written)
-            same = (read.amount, read.currency) == (m.amount, m.currency)
+            parse_amount(written)
         except MoneyError:   # "five million", sharing "pounds" with the next amount
-            same = False
-        if not same:         # "€250.000", read by its list's "1,5" as €250,000, reads €250 alone
-            phrase = format_amount_phrase(m.amount, m.currency)
-            return phrase if m.qualifier == "exact" else f"{m.qualifier} {phrase}"
+            return format_amount_phrase(m.amount, m.currency)
     return written
 
 
@@ -301,9 +297,10 @@ def draft_toml(results) -> str:
                 'purpose = ""           # TODO: purpose account, e.g. "Security:Calais port"',
                 f"amount = {_toml_str(_draft_amount(m))}",
             ]
-            if m.qualifier == "range":
+            if m.upper is not None:     # a range, or "about" one ("about £5-7m")
+                said = "at least" if m.qualifier == "range" else m.qualifier
                 lines.insert(-1, f"# TODO: the source gives a range ({one_line(' '.join(m.phrase.split()))}); "
-                                 "the draft records its lower bound as 'at least'")
+                                 f"the draft records its lower bound as {said!r}")
             if m.across_break:
                 lines.insert(-1, f"# TODO: a line break splits digits at the figure "
                                  f"({one_line(_toml_str(m.across_break))}): check the amount in the document")

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
-from ledger.phrases.money import (CFA_FRANC, FigureTooLarge, MoneyError, extend_phrase,
-                                  format_amount_phrase, iter_atoms, plain_decimal,
-                                  respective_end, settle_cfa)
+from ledger.phrases.money import (CFA_FRANC, COMMA, POINT, FigureTooLarge, MoneyError,
+                                  extend_phrase, format_amount_phrase, iter_atoms,
+                                  phrase_numbers, plain_decimal, read_number, respective_end,
+                                  settle_cfa)
 from ledger.phrases.period import match_period, match_rate_tail, period_years, rate_stated_before
 
 __all__ = ["Mention", "find_mentions", "mentions_in", "unwrap", "compose", "joins_previous",
@@ -227,7 +228,8 @@ def find_mentions(text: str, doc: str = "", context: str | None = None,
             restated_text=tuple(_spaced(r.text) for r in ph.restated), offset=first,
             upper=ph.upper, period_before=before, period_unread=unread,
             across_break=digits_across_break(text, ph.atom.start, ph.atom.end),
-            unsure=ph.atom.unsure,
+            unsure="; ".join(u for u in (ph.atom.unsure, _comma_in_sentence(
+                text, sentence_ends, ph.start, ph.end, ph.atom.text)) if u),
         )
         if mention.cfa_unsettled:   # the zone the whole document names, else the text
             code = settle_cfa(context) if context is not None else CFA_FRANC
@@ -235,27 +237,28 @@ def find_mentions(text: str, doc: str = "", context: str | None = None,
         mentions.append(mention)
         owners.append(atom)
         qualifiers.append(ph.qualifier_text)
-    return _listed(_respective_lists(_respective_periods(mentions, owners), owners, qualifiers,
-                                     text, where, original, newlines),
-                   owners, where, original, newlines)
+    return _respective_lists(_respective_periods(mentions, owners), owners, qualifiers,
+                             text, where, original, newlines)
 
 
-def _listed(mentions: list[Mention], atoms: list, where, original: str,
-            newlines: list[int]) -> list[Mention]:
-    """A figure read by the decimal comma of the list it is written in
-    ("€250.000" of "€250.000 and €1,5 million": €250,000) is quoted with
-    the list, which says how to read it (alone it reads €250)."""
-    out = []
-    for m, atom in zip(mentions, atoms):
-        if atom.listed is not None and not atom.respective:
-            first = min(m.offset, where.original(atom.listed[0]))
-            last = max(m.offset + len(m.phrase), where.original(atom.listed[1] - 1) + 1)
-            line_idx = bisect.bisect_left(newlines, first)
-            line_start = newlines[line_idx - 1] + 1 if line_idx else 0
-            m = replace(m, phrase=original[first:last], offset=first, line=line_idx + 1,
-                        column=first - line_start + 1)
-        out.append(m)
-    return out
+def _comma_in_sentence(text: str, sentence_ends: list[int], start: int, end: int,
+                       figure: str) -> str:
+    """Why a figure whose dot may group thousands ("€250.000", read 250 as
+    every number that reads either way is) is not sure: its sentence
+    writes another number with a decimal comma ("1,5"), as a writer who
+    groups with the dot does.  Said, never guessed: "1.250" is also 1.25."""
+    if not any(POINT in n and read_number(n, COMMA) not in (None, read_number(n, POINT))
+               for n in phrase_numbers(figure)):
+        return ""
+    i = bisect.bisect_right(sentence_ends, start)
+    j = bisect.bisect_left(sentence_ends, end)
+    sentence = text[sentence_ends[i - 1] if i else 0:
+                    sentence_ends[j] if j < len(sentence_ends) else len(text)]
+    comma = next((n for n in phrase_numbers(sentence)
+                  if read_number(n, POINT) is None and read_number(n, COMMA) is not None), None)
+    if comma is None:
+        return ""
+    return f"the same sentence writes {comma!r} with a decimal comma: check"
 
 
 def _respective_periods(mentions: list[Mention], atoms: list) -> list[Mention]:
@@ -294,12 +297,15 @@ def _respective_lists(mentions: list[Mention], atoms: list, qualifiers: list[str
             end = max(end, where.original(flat_end - 1) + 1)
         qualifier, qtext = out[i].qualifier, qualifiers[i]
         shared = qualifier not in ("exact", "range") and qtext
+        own = all(atoms[k].prefixed and not atoms[k].scale for k in range(i, j))
         for k in range(i, j + 1):
             m = out[k]
             if shared:
                 m = replace(m, qualifier=qualifier, amount_text=f"{qtext} "
                             f"{format_amount_phrase(m.amount, m.currency)}")
-            if k < j or shared:
+            # "£600,000" of "£600,000 and £7 million respectively" names its
+            # amount: each quoted alone, as before (a ledger cites them so)
+            if (k < j or shared) and not own:
                 first = out[i].offset if shared else m.offset
                 line_idx = bisect.bisect_left(newlines, first)
                 line_start = newlines[line_idx - 1] + 1 if line_idx else 0

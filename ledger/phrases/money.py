@@ -733,50 +733,6 @@ def parse_number(text: str) -> Decimal:
 
 
 
-def _continental(numbers) -> bool:
-    """Whether numbers written together (one list, one range) say a decimal
-    comma: one reads only with it ("1,5") and none only with a point
-    ("1.5").  Then a number that reads either way ("250.000") groups
-    thousands with its dot, as the writer's "1,5" shows."""
-    comma = point = False
-    for n in numbers:
-        as_point, as_comma = read_number(n, POINT), read_number(n, COMMA)
-        comma |= as_point is None and as_comma is not None
-        point |= as_comma is None and as_point is not None
-    return comma and not point
-
-
-def _read_in(num: str, continental: bool) -> Decimal:
-    """``parse_number``, or ``num`` with a decimal comma when the numbers
-    written with it say one (``_continental``)."""
-    if continental:
-        value = read_number(num, COMMA)
-        if value is not None:
-            return value
-    return parse_number(num)
-
-
-def _in_convention(atoms: list[AmountMatch], also: tuple[str, ...] = ()) -> list[AmountMatch]:
-    """Amounts written together, each whose one number reads either way
-    read as the others say (``_continental``): "€250.000 and €1,5 million
-    respectively" lists €250,000, never €250 (nor, taking the scale,
-    €250m).  An amount whose value is not its number at its scale (groups,
-    a fraction) is left as read.  ``also``: other numbers written with
-    them ("1,5" of "€250.000 – 1,5 million")."""
-    numbers = [phrase_numbers(a.text) for a in atoms]
-    if not _continental([*(n for ns in numbers for n in ns), *also]):
-        return atoms
-    out = []
-    for a, ns in zip(atoms, numbers):
-        if len(ns) == 1 and not a.inexact and a.amount == parse_number(ns[0]).scaleb(a.scale):
-            value = _read_in(ns[0], True).scaleb(a.scale)
-            if value != a.amount and _holdable(value):
-                a = replace(a, amount=_tidy_amount(value), listed=(atoms[0].start, atoms[-1].end))
-        out.append(a)
-    return out
-
-
-
 
 _MAX_DIGITS = 28   # decimal's default precision: more would be rounded silently
 
@@ -808,9 +764,6 @@ class AmountMatch:
     inexact: bool = False    # a third of the scale, rounded to the minor unit: "about"
     respective: bool = False  # "six" of "six and seven million pounds respectively"
     unsure: str = ""         # digits said with the figure and not read in it: why, for a warning
-    # the list whose decimal comma this amount was read by ("€250.000" of
-    # "€250.000 and €1,5 million"): (start, end), which a quote must hold
-    listed: tuple[int, int] | None = None
 
 
 _QUALIFIER_WORDS = {
@@ -917,22 +870,19 @@ def _spaces_end(text: str, pos: int) -> int:
     return m.end() if m else pos
 
 
-def _digit_groups(groups_text: str, last_num: str, last_scale: str | None,
-                  bare: bool = False) -> int | None:
+def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> int | None:
     """The value of "1 million 200 thousand" (``groups_text`` "1 million ",
     then "200" and "thousand") as said: scales descending, each group below
     the one before; None when the digits are no one number ("5 million 2
-    million pounds": £2m only), and when the last group has an abbreviation
-    ("1 million 200k pounds").  ``bare``: a last group without a scale word
-    counts units, as the words say ("1 million 500 pounds": £1,000,500,
-    never the tail alone); else it is no group (None)."""
-    if not re.fullmatch(r"[1-9]\d{0,2}", last_num) or (
-            last_scale is None and not bare) or (
-            last_scale is not None and last_scale.lower() not in _WORD_SCALES):
+    million pounds": £2m only), and when the last group has no scale word
+    ("Liberia 5 million 700 dollars per capita": a count, then $700) or an
+    abbreviation ("1 million 200k pounds")."""
+    if not re.fullmatch(r"[1-9]\d{0,2}", last_num) or last_scale is None \
+            or last_scale.lower() not in _WORD_SCALES:
         return None
     groups = [(int(g.group(1)), _scale_exp(g.group(2)))
               for g in _DIGIT_GROUP_RE.finditer(groups_text)]
-    groups.append((int(last_num), _SCALES[last_scale.lower()] if last_scale else 0))
+    groups.append((int(last_num), _SCALES[last_scale.lower()]))
     total, above = 0, None
     for v, exp in groups:
         if above is not None and (exp >= above or v * 10 ** exp >= 10 ** above):
@@ -967,24 +917,17 @@ def _groups_after(text: str, end: int, top: int, exp: int, code: str) -> tuple[i
     """The groups of digits and a smaller scale word right after ``end``
     that continue a number of ``top`` times 10**``exp`` as said ("£1
     million 200 thousand"), when what follows them is no noun nor another
-    currency, and a last group without a scale word when the currency's
-    word follows ("£1 million 500 pounds"): (what they add, where they
-    end, and, when groups were left out before a word that may be a noun
-    they count, a note saying so: "£1 million 200 thousand went to …")."""
+    currency: (what they add, where they end, and, when groups were left
+    out before a word that may be a noun they count, a note saying so:
+    "£1 million 200 thousand went to …")."""
     more, above, at = 0, exp, end
     while (g := _GROUP_AFTER.match(text, at)) is not None:
         v, e = int(g.group(1)), _SCALES[g.group(2).lower()]
         if e >= above or v * 10 ** e >= 10 ** above:
             break
         more, above, at = more + v * 10 ** e, e, g.end()
-    b = _BARE_AFTER.match(text, at)
-    if b and above:
-        w = _REDUNDANT_WORD.match(text, b.end())
-        if w and currency_code(w.group("w")) == code:
-            return more + int(b.group(1)), b.end(), ""
     if more:
-        w = _REDUNDANT_WORD.match(text, at)
-        said = currency_code(w.group("w")) if w else None
+        said = _currency_after(text, at)
         if said == code or _AFTER_GROUPS.match(text, at):
             return more, at, ""
         if said is not None:      # "£1 million 200 thousand euros": an amount of its own
@@ -997,24 +940,18 @@ def _groups_after(text: str, end: int, top: int, exp: int, code: str) -> tuple[i
     return more, at, ""
 
 
-_BARE_AFTER = re.compile(rf"{_WS}+([1-9]\d{{0,2}})(?![\d.,])")
 _NEXT_WORD = re.compile(rf"{_WS}*(\S+)")
 
 
 def _atom_from(m: re.Match) -> AmountMatch:
     end = m.end()
     if m.group("dn") is not None:
-        whole = None if m.group("sv") else _digit_groups(m.group("dn"), m.group("sn"),
-                                                         m.group("ss"), bare=True)
+        whole = None if m.group("sv") else _digit_groups(m.group("dn"), m.group("sn"), m.group("ss"))
         code = _code(m.group("sc"))
         if whole is not None and code is not None:
             start = m.start("dn")
             exp = _SCALES[m.group("ss").lower()] if m.group("ss") else 0
-            unsure = "" if m.group("ss") else (
-                f"one number, as the words say; if {' '.join(m.group('dn').split())!r} counts "
-                f"something else, the amount is {' '.join(m.string[m.start('sn'):end].split())!r}")
-            return AmountMatch(start, end, Decimal(whole), code, m.string[start:end], exp,
-                               unsure=unsure)
+            return AmountMatch(start, end, Decimal(whole), code, m.string[start:end], exp)
     if m.group("ws") is not None:
         code = _code(m.group("sc"))
         if code is None:  # pragma: no cover - the regex only admits known tokens
@@ -1063,8 +1000,9 @@ def _atom_from(m: re.Match) -> AmountMatch:
             if w and currency_code(w.group("w")) == code:
                 end = w.end()
     elif prefixed and scale and not vulgar and (g := _GROUP_AFTER.match(m.string, end)) \
-            and _SCALES[g.group(2).lower()] < exp and not _other_currency(m.string, g.end(), code):
-        # "£3.5 million 200 thousand": no groups after a decimal, and no silence
+            and _SCALES[g.group(2).lower()] < exp and _currency_after(m.string, g.end()) is None:
+        # "£3.5 million 200 thousand": no groups after a decimal, and no
+        # silence ("… 200 thousand pounds" or "… euros" is an amount of its own)
         unsure = (f"{' '.join(g.group(0).split())!r} after it is not read as part of it "
                   "(a count of what follows, or of the money: check the document)")
     if vulgar:     # "£2½ million": whole digits and the fraction, then the scale
@@ -1076,12 +1014,11 @@ def _atom_from(m: re.Match) -> AmountMatch:
                        exp, prefixed, inexact=not exact, unsure=unsure)
 
 
-def _other_currency(text: str, pos: int, code: str) -> bool:
-    """Whether another currency's word follows at ``pos`` ("… 200 thousand
-    euros" after pounds: an amount of its own)."""
+def _currency_after(text: str, pos: int) -> str | None:
+    """The currency whose word follows at ``pos`` ("… 200 thousand euros"),
+    if any."""
     w = _REDUNDANT_WORD.match(text, pos)
-    said = currency_code(w.group("w")) if w else None
-    return said is not None and said != code
+    return currency_code(w.group("w")) if w else None
 
 
 # a number with a scale word right before an amount's number, not read in it
@@ -1105,8 +1042,9 @@ def _unsure_before(text: str, start: int, words: bool) -> str:
     sign = _TOKEN_BEFORE.search(text, max(0, before.start() - 20), before.start())
     if sign and currency_code(sign.group("t")):
         return ""
-    return (f"{' '.join(before.group(0).split())!r} right before it is not read as part of "
-            "it (a count of something else, or of the money: check the document)")
+    said = re.sub(r",?(?: and)?$", "", " ".join(before.group(0).split()))   # "5 million, and"
+    return (f"{said!r} right before it is not read as part of it (a count of something "
+            "else, or of the money: check the document)")
 
 
 def _compound_groups(words: str, exp: int) -> list[tuple[str, int, str]]:
@@ -1204,19 +1142,6 @@ def iter_atoms(text: str, pos: int = 0, too_large: list | None = None) -> Iterat
     never starts with 0) are not an amount.  A figure too large to hold
     raises ``FigureTooLarge``, or with ``too_large`` (a list) is added to it
     and left out, and the rest read."""
-    # amounts of one currency listed together are one writer's numbers:
-    # "250.000 € et 1,5 M€" is €250,000 and €1.5m (``_in_convention``)
-    run: list[AmountMatch] = []
-    for atom in _listed_atoms(text, pos, too_large):
-        if run and not (atom.currency == run[-1].currency
-                        and _LISTED.fullmatch(text, run[-1].end, atom.start)):
-            yield from _in_convention(run) if len(run) > 1 else run
-            run = []
-        run.append(atom)
-    yield from _in_convention(run) if len(run) > 1 else run
-
-
-def _listed_atoms(text: str, pos: int, too_large: list | None) -> Iterator[AmountMatch]:
     # "£6 and £7 million respectively": amounts of the last's currency with
     # no scale of their own, listed right before it, wait to take its scale
     held: list[AmountMatch] = []
@@ -1232,10 +1157,7 @@ def _listed_atoms(text: str, pos: int, too_large: list | None) -> Iterator[Amoun
                 held = []
             held.append(atom)
             continue
-        if join is not None:    # "€250.000 and €1,5 million": one writer's numbers
-            *held, atom = _in_convention([*held, atom])
-        if join == "and" and atom.scale and _RESPECTIVELY.match(text, atom.end) \
-                and not all(_keeps_own(a.amount, atom) for a in held):
+        if join == "and" and atom.scale and respective_end(text, atom.end) is not None:
             # "£600,000 and £7 million respectively": an amount written in
             # full keeps its own value, only "£6" takes the scale
             held = [replace(a, respective=True) if _keeps_own(a.amount, atom) else
@@ -1281,10 +1203,8 @@ def _bare_atoms(text: str, pos: int, too_large: list | None) -> Iterator[AmountM
             atom = _atom_from(m)
             if m.group("wn") is not None and atom.start > m.start("wn"):
                 before = list(_own_scale_atoms(m, atom))
-            elif _RESPECTIVELY.match(text, atom.end):
+            elif respective_end(text, atom.end) is not None:
                 before = list(_respective_atoms(m, atom))
-                if before:
-                    atom = _in_convention([*before, atom])[-1]
             else:
                 before = []
         except NotANumber:
@@ -1306,8 +1226,13 @@ _MAX_RESPECTIVE = 6     # numbers before the amount: a bound keeps the look back
 
 
 def respective_end(text: str, pos: int) -> int | None:
-    """Where "respectively" said right at ``pos`` ends, or None."""
+    """Where "respectively" said right at ``pos``, or after a period said
+    there ("£6 and £7 million a year respectively": each a year), ends, or
+    None."""
     m = _RESPECTIVELY.match(text, pos)
+    if m is None and (gap := _spaces_end(text, pos)) > pos:
+        p = match_period(text, gap)
+        m = _RESPECTIVELY.match(text, p[1]) if p else None
     return m.end() if m else None
 
 
@@ -1397,7 +1322,6 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
             items.append((start, item))
     if not items or not _list_opens(m.string, window, items[0][0], len(items) > 1):
         return
-    continental = _continental([*(item for _, item in items), *phrase_numbers(last.text)])
     found: list[AmountMatch] = []
     for start, item in items:
         at = start + len(item)
@@ -1408,7 +1332,7 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
                     number *= 100
                 value, exact = _scaled_fraction(number, last.scale, last.currency)
             else:
-                value, exact = _read_in(item, continental), True
+                value, exact = parse_number(item), True
                 if not _keeps_own(value, last):
                     value = value.scaleb(last.scale)
         except NotANumber:
@@ -1478,11 +1402,14 @@ class Phrase:
     period: Period = ONCE
     period_text: str = ""
     restated: tuple[AmountMatch, ...] = ()
-    upper: Decimal | None = None     # a range's upper bound (qualifier "range")
+    upper: Decimal | None = None     # a range's upper bound (qualifier "range", or "about" one)
+    written_out: str = ""    # the amount when no words of the text say it ("up to £1 million")
 
     @property
     def amount_text(self) -> str:
         """Qualifier and amount as written ("up to £7 million")."""
+        if self.written_out:
+            return self.written_out
         return f"{self.qualifier_text} {self.atom.text}" if self.qualifier_text else self.atom.text
 
 
@@ -1520,11 +1447,22 @@ def extend_phrase(text: str, atom: AmountMatch, *, line_start: int = 0,
     invalid period tail ("in 2021-23") raise instead of being ignored."""
     qualifier, qtext, start = "exact", "", atom.start
     end = atom.end
-    upper = None
+    upper, written_out = None, ""
     rng = _match_range(text, atom, line_start)
     if rng:
         start, end, atom, upper, qtext = rng
         qualifier = RANGE
+        q = None if qtext else _QUAL_BEFORE_RE.search(text, line_start, start)
+        if q:
+            # "up to £500,000-1 million" is up to £1m, "more than £5-7m" at
+            # least £5m; "about £5-7m" stays about, the range kept
+            qtext, start = q.group("q"), q.start("q")
+            qualifier = _QUAL_LOOKUP[_norm_name(qtext)]
+            if qualifier == "up to":
+                atom = replace(atom, amount=upper)
+            if qualifier != "about":
+                upper = None
+            written_out = f"{qtext} {format_amount_phrase(atom.amount, atom.currency)}"
     else:
         q = _QUAL_BEFORE_RE.search(text, line_start, atom.start)
         if q:
@@ -1553,7 +1491,7 @@ def extend_phrase(text: str, atom: AmountMatch, *, line_start: int = 0,
                     ptext, end = text[gap:pend], pend
                     continue
         break
-    return Phrase(start, end, atom, qualifier, qtext, period, ptext, restated, upper)
+    return Phrase(start, end, atom, qualifier, qtext, period, ptext, restated, upper, written_out)
 
 
 def _match_range(text: str, atom: AmountMatch, line_start: int):
@@ -1569,8 +1507,6 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
         joined_by_and = to.group(0).strip().lower() in ("and", "et")
         if joined_by_and == between:
             high = match_atom(text, to.end())
-            if high is not None:   # "€250.000 to €1,5 million": €250,000 to €1.5m
-                atom, high = _in_convention([atom, high])
             if high is not None and high.currency == atom.currency and high.amount > atom.amount:
                 start = opener.start("q") if opener else atom.start
                 low = atom.amount.scaleb(high.scale)
@@ -1584,10 +1520,7 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
             bare = _BARE_HIGH_RE.match(text, to.end())
             if high is None and bare and atom.prefixed and (bare.group("s") or atom.scale):
                 exp = _SCALES[bare.group("s").lower()] if bare.group("s") else atom.scale
-                continental = _continental([*phrase_numbers(atom.text), bare.group("n")])
-                if continental:     # "€250.000 – 1,5 million"
-                    (atom,) = _in_convention([atom], (bare.group("n"),))
-                value = _read_in(bare.group("n"), continental).scaleb(exp)
+                value = parse_number(bare.group("n")).scaleb(exp)
                 low, low_exp = atom.amount if atom.scale else atom.amount.scaleb(exp), exp
                 if low >= value and not atom.scale and atom.amount < value:
                     # "£500,000-1 million": past the upper bound with its scale,
@@ -1622,10 +1555,9 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
             first = "dg"
         elif n:
             exp = _SCALES[b.group("s").lower()] if b.group("s") else atom.scale
-            digits = _read_in(n, _continental([n, *phrase_numbers(atom.text)]))
-            low = digits.scaleb(exp)
+            low = parse_number(n).scaleb(exp)
             if not b.group("s") and low >= atom.amount:    # "between 500 and 1 million pounds"
-                exp, low = 0, digits
+                exp, low = 0, parse_number(n)
         elif b.group("wg"):   # "between one million two hundred thousand and two million"
             if not b.group("ws"):
                 return None

@@ -65,9 +65,8 @@ def test_a_label_right_before_the_first_number_still_numbers_it(text):
     ("A £2 billion 300 m tunnel", [(2_000_000_000, "GBP")]),
     ("It gave £1m 200k.", [(1_000_000, "GBP")]),
     ("It gave £5bn 300m.", [(5_000_000_000, "GBP")]),
-    # a last group with no scale word: the whole as said, 5 × 10^6 + 700,
-    # never the tail alone (extract warns that "5 million" may count people)
-    ("Liberia 5 million 700 dollars per capita", [(5_000_700, "USD")]),
+    # a last group with no scale word: a count, then $700
+    ("Liberia 5 million 700 dollars per capita", [(700, "USD")]),
     # another currency's word: an amount of its own
     ("The UK gave £1 million 200 thousand euros", [(1_000_000, "GBP"), (200_000, "EUR")]),
     # the groups as said: 1 × 10^6 + 200 × 10^3
