@@ -1826,6 +1826,10 @@ def _parse_grammar(text: str) -> ParsedAmount:
     s = " ".join(text.split())
     if not s:
         raise MoneyError("empty amount (write e.g. '£12 million' or 'EUR 10000')")
+    if not _MAY_HOLD_AMOUNT.search(s):
+        # no figure can match without a digit or a scale word: say so
+        # before needing the currency pattern (costly to compile)
+        raise MoneyError(_no_amount(text))
     pos = 0
     noise = _NOISE_RE.match(s)
     if noise:
@@ -1879,6 +1883,12 @@ def _parse_grammar(text: str) -> ParsedAmount:
 
 
 _NOT_POSITIVE = "amount must be positive"
+# what every amount has (``_atom_re``): a digit, or a scale word after words
+_MAY_HOLD_AMOUNT = lazy_re(rf"\d|(?i:{_WORD_SCALE})")
+
+
+def _no_amount(text: str) -> str:
+    return f"no amount found in {text!r} (write e.g. '£12 million' or 'twelve million pounds')"
 
 
 def _refuse_range(phrase: Phrase, text: str):
@@ -1906,7 +1916,7 @@ def _diagnose(s: str, text: str) -> str:
     if not re.search(r"\d", s):
         if re.search(rf"(?i:\b(?:{_WORD_SCALE})\b)", s) and not re.search(r"[$£€¥]", s):
             return f"no currency in {text!r} (write e.g. 'twelve million pounds' or '£12 million')"
-        return f"no amount found in {text!r} (write e.g. '£12 million' or 'twelve million pounds')"
+        return _no_amount(text)
     after = re.search(rf"(?:{_NUM})(?:{_WS}?{_SCALE}(?![^\W\d_]))?{_WS}*(?P<cur>[^\W\d_][\w$£€.]*)", s)
     before = re.search(rf"(?P<cur>\b[A-Z]{{3}}\b|[^\w\s(]+){_WS}?(?:{_NUM})", s)
     if before and currency_code(before.group("cur")) is None and not after:
