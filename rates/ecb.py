@@ -39,6 +39,22 @@ def data_file():
 
 
 @functools.cache
+def published() -> frozenset[str]:
+    """The currencies of the history (its header line) and the euro: which
+    currencies have rates, known without reading the rates."""
+    path = data_file()
+    try:
+        with path.open("rb") as fh, zipfile.ZipFile(fh) as zf:
+            name = next(n for n in zf.namelist() if n.endswith(".csv"))
+            with zf.open(name) as member:
+                header = member.readline().decode("ascii")
+    except (OSError, StopIteration, zipfile.BadZipFile, UnicodeDecodeError) as err:
+        raise LedgerError(f"cannot read the embedded ECB rates {path}: {err}") from None
+    codes = {c.strip() for c in header.split(",")} - {"Date", ""}
+    return frozenset(c for c in codes if not c.startswith("Unnamed")) | {EURO}
+
+
+@functools.cache
 def load_ecb():
     """The history as a long table: ``date`` (datetime64), ``currency``,
     ``rate`` (str: units of ``currency`` per euro, exactly as the ECB

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
+from ledger.phrases.lazy import lazy_re
 from ledger.phrases.money import (CFA_FRANC, COMMA, POINT, FigureTooLarge, MoneyError,
                                   extend_phrase, format_amount_phrase, iter_atoms,
                                   phrase_numbers, plain_decimal, read_number, respective_end,
@@ -327,7 +328,7 @@ _UNIT = r"(?:months?|weeks?|days?|quarters?|fortnights?)"
 # "a month from the Home Office" and "a month on food" are rates)
 _ELAPSED = (rf"{_WS}+(?:into|ago|earlier|later|after|before|since|hence|previously|back|of"
             rf"|from{_WS}+(?:now|then|today)|on(?!{_WS}+(?!from\b|since\b)[^\W\d_])|in(?!{_WS}+(?:19|20)\d\d))(?![^\W\d_])")
-_UNREAD_RATE = re.compile(
+_UNREAD_RATE = lazy_re(
     rf"[^\S\n]*(?P<w>(?:per|each|every){_WS}+{_UNIT}\b(?!{_WS}+(?:ago|earlier|later)\b)"
     rf"|an?{_WS}+{_UNIT}\b(?!{_ELAPSED})"
     r"|(?:monthly|weekly|daily|quarterly|fortnightly)\b"
@@ -335,9 +336,9 @@ _UNREAD_RATE = re.compile(
     rf"|(?:par|chaque){_WS}+(?:mois|semaine|jour|trimestre)\b"
     rf"|(?:tous{_WS}+les{_WS}+(?:mois|jours|trimestres)|toutes{_WS}+les{_WS}+semaines)\b"
     r"|(?:mensuel|hebdomadaire|trimestriel)(?:le)?s?\b)", re.IGNORECASE)
-_MONTHLY = re.compile(r"month|mois|mensuel")
-_QUARTERLY = re.compile(r"quarter|trimestr")
-_UNREAD_END = re.compile(
+_MONTHLY = lazy_re(r"month|mois|mensuel")
+_QUARTERLY = lazy_re(r"quarter|trimestr")
+_UNREAD_END = lazy_re(
     rf"[^\S\n]*(?P<w>(?P<to>until|till|through|to|by|jusqu['’](?:à|en|au))"
     rf"{_WS}+(?:(?:the{_WS}+)?end{_WS}+of{_WS}+|(?:la{_WS}+)?fin{_WS}+)?(?:FY{_WS}?)?"
     rf"(?:\d{{1,2}}(?:er|st|nd|rd|th)?{_WS}+)?(?:[^\W\d_]{{3,9}}{_WS}+)?"
@@ -347,10 +348,10 @@ _UNREAD_END = re.compile(
 # a thousands group split off by a line break (a tab once unwrapped): the
 # figure's last group of one to three digits (no decimal mark before it)
 # and three digits on the other side, that no digit follows
-_GROUP_AFTER = re.compile(r"[^\S\n]*[\n\t][^\S\n]*(\d{3}(?:[ .,'’]\d{3})*(?:[.,]\d{1,2})?)(?![\d.,]*\d)")
-_GROUP_BEFORE = re.compile(r"(?<![\d.,])((?:\d{1,3}[ .,'’])*\d{1,3})[^\S\n]*[\n\t][^\S\n]*\Z")
-_LAST_GROUP = re.compile(r"(?<![\d.,])\d{1,3}(?:[ ,'’]\d{3})*\Z")
-_FIRST_GROUP = re.compile(r"\d{3}(?![\d])")
+_GROUP_AFTER = lazy_re(r"[^\S\n]*[\n\t][^\S\n]*(\d{3}(?:[ .,'’]\d{3})*(?:[.,]\d{1,2})?)(?![\d.,]*\d)")
+_GROUP_BEFORE = lazy_re(r"(?<![\d.,])((?:\d{1,3}[ .,'’])*\d{1,3})[^\S\n]*[\n\t][^\S\n]*\Z")
+_LAST_GROUP = lazy_re(r"(?<![\d.,])\d{1,3}(?:[ ,'’]\d{3})*\Z")
+_FIRST_GROUP = lazy_re(r"\d{3}(?![\d])")
 
 
 def digits_across_break(text: str, start: int, end: int) -> str:
@@ -384,10 +385,10 @@ def _unread_period(text: str, pos: int, period: Period):
     return None
 
 
-_NEWLINE = re.compile("\n")
+_NEWLINE = lazy_re("\n")
 # A line break inside a paragraph, with the spaces around it: a blank line
 # (a paragraph break) still ends clauses and sentences.
-_LINE_BREAK = re.compile(r"(?<!\s)[^\S\n]*\n[^\S\n]*(?!\s)")
+_LINE_BREAK = lazy_re(r"(?<!\s)[^\S\n]*\n[^\S\n]*(?!\s)")
 # What a line break becomes: white space between words, but never a digit
 # group's separator ("£12⏎300 families" is £12, not £12,300), which a tab
 # is not to the money grammar.
@@ -409,7 +410,7 @@ class Unwrapped:
 
 
 # a character and the marks after it: where composing can change the text
-_ACCENTED = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
+_ACCENTED = lazy_re(r"[\x00-\x7f]?[^\x00-\x7f]+")
 
 
 @functools.cache
@@ -500,13 +501,13 @@ def _next_start(starts: list[int], k: int, pos: int, default: int) -> int:
 
 # How far a period may stand from its amount, in words, and what ends a clause.
 _REACH_WORDS = 12
-_CLAUSE_END = re.compile(r"[.!?;:](?=\s|$)|\n\s*\n|[()\[\]«»\"“”]"
+_CLAUSE_END = lazy_re(r"[.!?;:](?=\s|$)|\n\s*\n|[()\[\]«»\"“”]"
                          # a relative clause is about something else
                          r"|,\s*(?:which|who|whom|whose|where|when|while|qui|que|dont|où|lorsque)\b",
                          re.IGNORECASE)
-_JOIN = re.compile(r"\s(?:and|et|but|mais|while|whereas|tandis|alors)\s", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
-_WORD_START = re.compile(r"(?<![\w'’-])(?=[\w])")
+_JOIN = lazy_re(r"\s(?:and|et|but|mais|while|whereas|tandis|alors)\s", re.IGNORECASE)
+_SENTENCE_END = lazy_re(r"[.!?](?=\s)|\n\s*\n")
+_WORD_START = lazy_re(r"(?<![\w'’-])(?=[\w])")
 
 
 def _distant_ok(period: Period, phrase: str) -> bool:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from ledger.errors import LedgerError
 from ledger.minor import plain_decimal
 from ledger.model import ONCE, QUALIFIERS, Money, Period
+from ledger.phrases.lazy import lazy_re
 from ledger.phrases.period import WORD_NUMBERS, PeriodError, match_period, parse_period
 
 __all__ = [
@@ -198,8 +199,8 @@ def _cfa_zones() -> dict[str, re.Pattern]:
     return zones
 
 
-_PARAGRAPH_END = re.compile(r"\n\s*\n")
-_SENTENCE_STOP = re.compile(r"[.!?](?=\s)|\n\s*\n")
+_PARAGRAPH_END = lazy_re(r"\n\s*\n")
+_SENTENCE_STOP = lazy_re(r"[.!?](?=\s)|\n\s*\n")
 
 
 def settle_cfa(text: str, pos: int | None = None) -> str:
@@ -337,12 +338,12 @@ def _scale_exp(words: str) -> int:
 # "one thousand and one million", "one
 # million, two hundred thousand" (a comma only before a smaller scale)
 _GROUP_END = rf"{_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+(?:and|et))?{_WS}+"
-_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_SCALE_RUN})(,)?({_WS}+(?:and|et))?{_WS}+)")
+_GROUP_SPLIT = lazy_re(rf"(?i:{_WS}+({_SCALE_RUN})(,)?({_WS}+(?:and|et))?{_WS}+)")
 # digits with several scale words: "1 million 200 thousand pounds" (the
 # groups before the last; no comma: "5 million, 2 thousand" is a list;
 # "et" as "and", as number words join: "5 millions et 200 mille euros")
 _DIGIT_GROUPS = rf"(?:[1-9]\d{{0,2}}{_WS}+(?i:{_SCALE_RUN})(?:{_WS}+(?i:and|et))?{_WS}+){{1,3}}"
-_DIGIT_GROUP_RE = re.compile(rf"([1-9]\d{{0,2}}){_WS}+({_SCALE_RUN})", re.IGNORECASE)
+_DIGIT_GROUP_RE = lazy_re(rf"([1-9]\d{{0,2}}){_WS}+({_SCALE_RUN})", re.IGNORECASE)
 
 
 def _join(comma: str | None, anded: str | None) -> str:
@@ -434,7 +435,7 @@ _NUMBER_IN = {
     COMMA: (r"[+-]?(?:[0-9]+(?:,[0-9]+)?|[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?"
             rf"|[1-9][0-9]{{0,2}}(?:{_GAP}[0-9]{{3}})+(?:,[0-9]+)?)"),
 }
-_NUMBER_RE = {mark: re.compile(rx) for mark, rx in _NUMBER_IN.items()}
+_NUMBER_RE = {mark: lazy_re(rx) for mark, rx in _NUMBER_IN.items()}
 # A cell that says its column's mark on its own: two or more grouping marks
 # and the decimal mark ("1.500.000,50").  One character changed, added or
 # removed in a number of the other convention never gives one (two grouping
@@ -445,7 +446,7 @@ _DECIDES_IN = {
     POINT: r"[+-]?[1-9][0-9]{0,2}(?:,[0-9]{3}){2,}\.[0-9]+",
     COMMA: r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3}){2,},[0-9]+",
 }
-_DECIDES_RE = {mark: re.compile(rx) for mark, rx in _DECIDES_IN.items()}
+_DECIDES_RE = {mark: lazy_re(rx) for mark, rx in _DECIDES_IN.items()}
 _MARK_NAME = {POINT: "decimal point", COMMA: "decimal comma"}
 
 
@@ -699,7 +700,7 @@ def contrary_number(text: str, marks: DecimalMark, shown: str) -> str:
 
 # the numbers of an amount phrase ("£1,5m", "1.500 EUR"): digits joined by
 # marks or spaces, not the sentence's commas ("£5m, over 3 years")
-_NUMBER_TOKEN = re.compile(rf"(?<![0-9A-Za-z])[0-9]+(?:(?:[.,]|{_GAP})[0-9]+)*")
+_NUMBER_TOKEN = lazy_re(rf"(?<![0-9A-Za-z])[0-9]+(?:(?:[.,]|{_GAP})[0-9]+)*")
 
 
 def phrase_numbers(text: str) -> list[str]:
@@ -783,20 +784,20 @@ _QUALIFIER_WORDS = {
 _QUAL_LOOKUP = {_norm_name(w): q for q, ws in _QUALIFIER_WORDS.items() for w in ws}
 _QUAL = "|".join(re.escape(w).replace(r"\ ", _WS + "+")
                  for w in sorted(_QUAL_LOOKUP, key=len, reverse=True))
-_QUAL_BEFORE_RE = re.compile(rf"(?<![\w])(?P<q>{_QUAL}){_WS}*$", re.IGNORECASE)
-_QUAL_START_RE = re.compile(rf"(?P<q>{_QUAL})(?:{_WS}+|(?<=~))", re.IGNORECASE)
-_NOISE_RE = re.compile(rf"(?:a{_WS}+further|an{_WS}+additional|additional|another|further"
+_QUAL_BEFORE_RE = lazy_re(rf"(?<![\w])(?P<q>{_QUAL}){_WS}*$", re.IGNORECASE)
+_QUAL_START_RE = lazy_re(rf"(?P<q>{_QUAL})(?:{_WS}+|(?<=~))", re.IGNORECASE)
+_NOISE_RE = lazy_re(rf"(?:a{_WS}+further|an{_WS}+additional|additional|another|further"
                        rf"|a{_WS}+total{_WS}+of|totall?ing|of){_WS}+", re.IGNORECASE)
 _SEP = rf"{_WS}*(?:[,;/=]|\bor\b|\band\b|\bsoit\b){_WS}*"
-_HEDGE_RE = re.compile(rf"(?:soit|c['’]est-à-dire|i\.e\.,?|that is,?|equivalent to|équivalent à"
+_HEDGE_RE = lazy_re(rf"(?:soit|c['’]est-à-dire|i\.e\.,?|that is,?|equivalent to|équivalent à"
                        rf"|or|ou){_WS}+", re.IGNORECASE)
 # Ranges: "£5m–£7m", "£5-7m", "between £5m and £7m", "10 à 15 millions d'euros"
-_RANGE_TO = re.compile(rf"{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:and|et){_WS}+", re.IGNORECASE)
-_RANGE_OPEN_RE = re.compile(rf"(?<![\w])(?P<q>between|entre|from|de){_WS}+$", re.IGNORECASE)
+_RANGE_TO = lazy_re(rf"{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:and|et){_WS}+", re.IGNORECASE)
+_RANGE_OPEN_RE = lazy_re(rf"(?<![\w])(?P<q>between|entre|from|de){_WS}+$", re.IGNORECASE)
 # a range's lower bound may name its fraction alone: "between a half and
 # three quarters of a million pounds"
 _BARE_FRACTION = rf"(?:(?:a|one)(?:{_WS}+|-))?(?:half|quarter|third)|three(?:{_WS}+|-)quarters"
-_RANGE_BARE_RE = re.compile(
+_RANGE_BARE_RE = lazy_re(
     rf"(?:(?<![\w])(?P<q>between|entre|from|de){_WS}+)?"
     rf"(?:(?<![\w.,$£€¥])(?P<dg>{_DIGIT_GROUPS})?(?P<n>{_NUM})(?:{_WS}?(?P<s>{_SCALE})(?![^\W\d_]))?"
     # in words: "between one and two million pounds", "two to three million";
@@ -807,10 +808,10 @@ _RANGE_BARE_RE = re.compile(
 # an upper bound that counts hundreds of its scale: its lower bound without
 # scale words of its own shares them (not the tens after them: "between two
 # and three hundred and fifty thousand" is 200,000 to 350,000), as a reader hears it
-_HUNDREDS_OF_SCALE = re.compile(
+_HUNDREDS_OF_SCALE = lazy_re(
     rf"(?:{_WORD})(?:{_WS}+|-)(?:hundred|cents?)(?:{_JOIN}(?:{_WORD})){{0,{_MAX_JOINS}}}"
     rf"{_WS}+(?:{_SCALE_RUN})(?![^\W\d_])", re.IGNORECASE)
-_BARE_HIGH_RE = re.compile(rf"(?P<n>{_NUM})(?!\d)(?:{_WS}?(?P<s>{_SCALE}))?(?![^\W\d_])")
+_BARE_HIGH_RE = lazy_re(rf"(?P<n>{_NUM})(?!\d)(?:{_WS}?(?P<s>{_SCALE}))?(?![^\W\d_])")
 RANGE = "range"
 
 
@@ -827,7 +828,7 @@ _BARE_MILLE = r"(?=(?i:mille)(?![^\W\d_]))"
 # ... but not after a number word or a word that counts the thousands: "des
 # centaines de mille euros", "quelques mille euros", "mille et mille euros"
 # (no amount said; "vingt-et-un mille" reads whole, never as a bare thousand)
-_NO_BARE_MILLE = re.compile(
+_NO_BARE_MILLE = lazy_re(
     rf"(?<![^\W\d_])(?:(?:centaines?|dizaines?|milliers?|millions?|milliards?){_WS}+d(?:e{_WS}+|['’])"
     rf"|(?:{_WORD}|{_WORD_SCALE}|mille{_WS}+(?:et|ou)|quelques|plusieurs|des|les|ces|nombreux|maints)"
     rf"(?:{_WS}+|-))$", re.IGNORECASE)
@@ -858,10 +859,10 @@ def _atom_re() -> re.Pattern:
 
 
 # a currency word repeating a symbol's currency: "€5 million euros"
-_REDUNDANT_WORD = re.compile(rf"{_WS}(?P<w>[^\W\d_]+(?:{_WS}sterling)?)(?![^\W\d_])")
+_REDUNDANT_WORD = lazy_re(rf"{_WS}(?P<w>[^\W\d_]+(?:{_WS}sterling)?)(?![^\W\d_])")
 
 
-_SPACES = re.compile(f"{_WS}*")
+_SPACES = lazy_re(f"{_WS}*")
 
 
 def _spaces_end(text: str, pos: int) -> int:
@@ -892,7 +893,7 @@ def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> in
 
 
 # scale words only: "£2 billion 300 m tunnel", "£1m 200k" join nothing
-_GROUP_AFTER = re.compile(rf"{_WS}+([1-9]\d{{0,2}}){_WS}+({_WORD_SCALE})(?![^\W\d_])",
+_GROUP_AFTER = lazy_re(rf"{_WS}+([1-9]\d{{0,2}}){_WS}+({_WORD_SCALE})(?![^\W\d_])",
                           re.IGNORECASE)
 # what may follow the groups of an amount: no word, or a word that is no
 # count noun ("£1 million 200 thousand people" counts people: £1m; "…
@@ -900,7 +901,7 @@ _GROUP_AFTER = re.compile(rf"{_WS}+([1-9]\d{{0,2}}){_WS}+({_WORD_SCALE})(?![^\W\
 # word ("annually"), a verb a source uses of money ("pledged"), or a noun
 # no one counts ("funding"); the amount's own currency word is taken by
 # the caller
-_AFTER_GROUPS = re.compile(
+_AFTER_GROUPS = lazy_re(
     rf"{_WS}*(?:$|[^\w{_WS[1:-1]}]|(?:to|for|in|into|on|of|from|by|at|over|per|each|every|a|an|"
     r"the|and|or|but|plus|was|were|is|are|has|had|have|will|would|with|as|across|between|"
     r"during|since|until|towards?|under|through|via|which|that|including|this|last|next|"
@@ -940,7 +941,7 @@ def _groups_after(text: str, end: int, top: int, exp: int, code: str) -> tuple[i
     return more, at, ""
 
 
-_NEXT_WORD = re.compile(rf"{_WS}*(\S+)")
+_NEXT_WORD = lazy_re(rf"{_WS}*(\S+)")
 
 
 def _atom_from(m: re.Match) -> AmountMatch:
@@ -1022,9 +1023,9 @@ def _currency_after(text: str, pos: int) -> str | None:
 
 
 # a number with a scale word right before an amount's number, not read in it
-_GROUP_BEFORE = re.compile(rf"(?<![\w.,$£€¥])(?:{_NUM}){_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+and)?{_WS}+$",
+_GROUP_BEFORE = lazy_re(rf"(?<![\w.,$£€¥])(?:{_NUM}){_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+and)?{_WS}+$",
                            re.IGNORECASE)
-_WORDS_BEFORE = re.compile(rf"(?<![\w-])(?:{_WORDS}){_WS}+(?:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+$",
+_WORDS_BEFORE = lazy_re(rf"(?<![\w-])(?:{_WORDS}){_WS}+(?:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+$",
                            re.IGNORECASE)
 
 
@@ -1081,10 +1082,10 @@ def _compound_value(groups: list[tuple[str, int, str]]) -> Fraction:
     return total
 
 
-_BETWEEN_BEFORE = re.compile(rf"(?<![\w])(?:between|entre){_WS}+$", re.IGNORECASE)
-_HUNDRED_AND = re.compile(rf"hundred{_WS}+and{_WS}+", re.IGNORECASE)
-_AND_AFTER = re.compile(rf"{_WS}+and{_WS}+", re.IGNORECASE)
-_COMMA_BEFORE = re.compile(rf",{_WS}*$")
+_BETWEEN_BEFORE = lazy_re(rf"(?<![\w])(?:between|entre){_WS}+$", re.IGNORECASE)
+_HUNDRED_AND = lazy_re(rf"hundred{_WS}+and{_WS}+", re.IGNORECASE)
+_AND_AFTER = lazy_re(rf"{_WS}+and{_WS}+", re.IGNORECASE)
+_COMMA_BEFORE = lazy_re(rf",{_WS}*$")
 # how far back a word "said right before" a number is looked for: a search
 # from the start of the text cost each number the whole line before it
 _BEFORE_SPAN = 200
@@ -1194,7 +1195,7 @@ def _listed(text: str, held: list[AmountMatch], atom: AmountMatch) -> str | None
     return None if m is None else "and" if m.group("and") else ","
 
 
-_LISTED = re.compile(rf"{_WS}*,{_WS}+|,?{_WS}+(?P<and>and|et){_WS}+", re.IGNORECASE)
+_LISTED = lazy_re(rf"{_WS}*,{_WS}+|,?{_WS}+(?P<and>and|et){_WS}+", re.IGNORECASE)
 
 
 def _bare_atoms(text: str, pos: int, too_large: list | None) -> Iterator[AmountMatch]:
@@ -1221,7 +1222,7 @@ def _bare_atoms(text: str, pos: int, too_large: list | None) -> Iterator[AmountM
 
 # "six and seven million pounds respectively": each number before the
 # amount takes its scale and currency (never their sum, never one range)
-_RESPECTIVELY = re.compile(rf",?{_WS}+(?:respectively|respectivement)(?![^\W\d_])", re.IGNORECASE)
+_RESPECTIVELY = lazy_re(rf",?{_WS}+(?:respectively|respectivement)(?![^\W\d_])", re.IGNORECASE)
 _MAX_RESPECTIVE = 6     # numbers before the amount: a bound keeps the look back linear
 
 
@@ -1247,7 +1248,7 @@ def _respective_re(words: bool) -> tuple[re.Pattern, re.Pattern]:
         re.compile(rf"(?<![\w.,:/$£€¥–—-]){item}{_WS}*,{_WS}+$", re.IGNORECASE))
 
 
-_ITEM_SPLIT = re.compile(rf"{_WS}*,{_WS}+")     # not "1,500"
+_ITEM_SPLIT = lazy_re(rf"{_WS}*,{_WS}+")     # not "1,500"
 
 
 # a label numbers what follows it ("Page 7 and 8 million pounds
@@ -1269,9 +1270,9 @@ _DETERMINERS = frozenset("""
     the a an this that these those its their his her our
     le la les un une ce cet cette ces du des
 """.split())
-_TOKEN_BEFORE = re.compile(rf"(?P<t>\S+){_WS}*$")
+_TOKEN_BEFORE = lazy_re(rf"(?P<t>\S+){_WS}*$")
 # a year or fiscal year ends a clause before a list: "In 2019/20, 6 and 7 …"
-_YEAR_TOKEN = re.compile(r"(?:19|20)\d\d(?:[/–—-](?:(?:19|20)\d\d|\d\d))?,")
+_YEAR_TOKEN = lazy_re(r"(?:19|20)\d\d(?:[/–—-](?:(?:19|20)\d\d|\d\d))?,")
 
 
 def _list_opens(text: str, window: int, start: int, commas: bool) -> bool:
@@ -1619,7 +1620,7 @@ def _tidy_amount(value: Decimal) -> Decimal:
 # "4751834.86 GBP", "JPY 69,481"): read without the full grammar, which big
 # journals and imports would otherwise run on every amount.  tests/ledger/phrases/test_money.py
 # checks that this path and the grammar agree on every phrase the fast path accepts.
-_FAST_RE = re.compile(
+_FAST_RE = lazy_re(
     r"(?:(?P<sym>[£€$])|(?P<pre>[A-Z]{3}) )?"
     r"(?P<num>[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"   # as _NUMBER_IN[POINT]
     r"(?: (?P<scale>thousand|million|billion))?"
@@ -1757,6 +1758,10 @@ def _parse_grammar(text: str) -> ParsedAmount:
     s = " ".join(text.split())
     if not s:
         raise MoneyError("empty amount (write e.g. '£12 million' or 'EUR 10000')")
+    if not _MAY_HOLD_AMOUNT.search(s):
+        # no figure can match without a digit or a scale word: say so
+        # before needing the currency pattern (costly to compile)
+        raise MoneyError(_no_amount(text))
     pos = 0
     noise = _NOISE_RE.match(s)
     if noise:
@@ -1810,6 +1815,12 @@ def _parse_grammar(text: str) -> ParsedAmount:
 
 
 _NOT_POSITIVE = "amount must be positive"
+# what every amount has (``_atom_re``): a digit, or a scale word after words
+_MAY_HOLD_AMOUNT = lazy_re(rf"\d|(?i:{_WORD_SCALE})")
+
+
+def _no_amount(text: str) -> str:
+    return f"no amount found in {text!r} (write e.g. '£12 million' or 'twelve million pounds')"
 
 
 def _refuse_range(phrase: Phrase, text: str):
@@ -1837,7 +1848,7 @@ def _diagnose(s: str, text: str) -> str:
     if not re.search(r"\d", s):
         if re.search(rf"(?i:\b(?:{_WORD_SCALE})\b)", s) and not re.search(r"[$£€¥]", s):
             return f"no currency in {text!r} (write e.g. 'twelve million pounds' or '£12 million')"
-        return f"no amount found in {text!r} (write e.g. '£12 million' or 'twelve million pounds')"
+        return _no_amount(text)
     after = re.search(rf"(?:{_NUM})(?:{_WS}?{_SCALE}(?![^\W\d_]))?{_WS}*(?P<cur>[^\W\d_][\w$£€.]*)", s)
     before = re.search(rf"(?P<cur>\b[A-Z]{{3}}\b|[^\w\s(]+){_WS}?(?:{_NUM})", s)
     if before and currency_code(before.group("cur")) is None and not after:

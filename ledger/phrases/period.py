@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 from ledger.minor import round_div, to_minor
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
+from ledger.phrases.lazy import lazy_re
 from ledger.limits import NumberError, add_years, bounded_number, length_end, months_after
 
 __all__ = ["PeriodError", "parse_period", "match_period", "match_rate_tail",
@@ -97,7 +98,7 @@ _FROM = (rf"(?:(?:from|starting(?:{_WS}(?:on|in|from))?|beginning(?:{_WS}(?:on|i
 
 
 def _re(pattern: str) -> re.Pattern:
-    return re.compile(pattern, re.IGNORECASE)
+    return lazy_re(pattern, re.IGNORECASE)
 
 
 def _number(word: str) -> Decimal:
@@ -496,7 +497,7 @@ def match_period(text: str, pos: int = 0, *, on: dt.date | None = None,
 # d'environ 2 M€".  The adjective, at most two words, then "of"/"de"/"d'" (or
 # nothing) right before the amount (or its qualifier); "bi-annual",
 # "semi-annual" are not yearly.
-_RATE_BEFORE_RE = re.compile(
+_RATE_BEFORE_RE = lazy_re(
     rf"(?<![\w-])(?:annual|yearly|annuel(?:le)?s?)"
     rf"(?:(?:{_WS}(?!(?:of|de|des|du|la|le|les|the|and|et|in|en|for|pour)\b)[^\W\d_][\w-]*){{0,2}}"
     rf"(?:{_WS}(?:of|de|worth|totalling|totaling)|{_WS}d['’]))?"
