@@ -4,6 +4,8 @@ refused in one line, never read as the number Python's Decimal() makes of
 it; and an empty IATI file is said to be empty."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ledger.imports.iati import read_iati
 from ledger.limits import ascii_number
 from tests.ledger_tool.test_import_kill_order48 import _ACTIVITY
@@ -59,3 +61,35 @@ def test_a_spreadsheet_amount_in_arabic_indic_digits_is_refused(tmp_path, run_cl
     assert 'id = "x2"' in text and 'id = "x1"' not in text
     code, _, err = run_cli("import", f, "--to", tmp_path / "ds.parquet")
     assert code == 0 and "digits other than 0-9" in err, err
+
+
+_SECTORS = """<?xml version="1.0" encoding="UTF-8"?>
+<iati-activities version="2.03">
+ <iati-activity default-currency="GBP">
+  <iati-identifier>GB-1-9</iati-identifier>
+  <reporting-org ref="GB-GOV-1" type="10"><narrative>UK Gov</narrative></reporting-org>
+  <participating-org role="1" ref="GB-GOV-1"><narrative>UK Gov</narrative></participating-org>
+  <sector vocabulary="1" code="12220" percentage="{a}"/>
+  <sector vocabulary="1" code="11220" percentage="{b}"/>
+  <sector vocabulary="1" code="15110" percentage="20"/>
+  <transaction ref="c1"><transaction-type code="2"/><transaction-date iso-date="2021-01-15"/>\
+<value currency="GBP" value-date="2021-01-15">1000</value></transaction>
+ </iati-activity>
+</iati-activities>
+"""
+
+
+def test_an_iati_percentage_in_arabic_indic_digits_is_refused_not_missing(tmp_path):
+    f = tmp_path / "p.xml"
+    f.write_text(_SECTORS.format(a="\u0666\u0660", b="\u0662\u0660"), encoding="utf-8")
+    r = read_iati(f)
+    assert not r.records     # never shared as if missing (400/400/200 before)
+    [p] = [p for p in r.problems if "percentage" in p.message]
+    assert p.severity == "error" and "GB-1-9" in p.details["where"], p
+    assert "sector '12220' (line 7): percentage '\u0666\u0660' is written with digits other " \
+           "than 0-9" in p.message, p.message
+    # in ASCII digits: the split the percentages give, from the raw figures
+    f.write_text(_SECTORS.format(a="60", b="20"), encoding="utf-8")
+    [rec] = read_iati(f).records
+    got = {s["purpose"].split(":")[0]: Decimal(s["amount"]) for s in rec.fields["split"]}
+    assert sorted(got.values()) == sorted(Decimal(1000) * p / 100 for p in (60, 20, 20))
