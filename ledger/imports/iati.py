@@ -31,7 +31,7 @@ from ledger.imports.common import (SHARE_NOTES, Problem, ReadResult, Record, Wor
 from ledger.imports.table import slug
 from ledger.minor import plain_decimal, to_minor
 from ledger.phrases.money import currency_digits, known_currencies
-from ledger.limits import ascii_number, magnitude_problem
+from ledger.limits import foreign_digits, magnitude_problem
 from ledger.safe_io import UnsafeFile, check_file, confine, open_checked
 from ledger.book import Book
 from ledger.imports.rows import EntryRow, Held, HeldEntries
@@ -175,7 +175,7 @@ class _BadPercent(ValueError):
 def _pct(v: str | None, el=None, what: str = "") -> Decimal | None:
     if v is None or not v.strip():
         return None
-    if not ascii_number(v):
+    if foreign_digits(v):
         raise _BadPercent(f"{what} (line {el.sourceline if el is not None else '?'}): percentage "
                           f"{v.strip()[:40]!r} is written with digits other than 0-9: not imported")
     try:
@@ -406,7 +406,7 @@ def _value(v, act: _Activity):
     raw = (v.text or "").strip() if v is not None else ""     # lxml makes a new str per read
     if not raw:
         return None, "", "", "no <value>"
-    if not ascii_number(raw) or not _NUMBER.fullmatch(raw):
+    if not _NUMBER.fullmatch(raw):
         return None, "", "", f"value {raw[:40]!r} is not a number (digits 0-9, an optional point)"
     amount = Decimal(raw)
     whole, _, places = raw.lstrip("+-").partition(".")

@@ -7,14 +7,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ledger.imports.iati import read_iati
-from ledger.limits import ascii_number
+from ledger.limits import foreign_digits
 from tests.ledger_tool.test_import_kill_order48 import _ACTIVITY
 
 ARABIC_1000 = "\u0661\u0660\u0660\u0660"      # ١٠٠٠
 
 
-def test_ascii_number():
-    assert ascii_number("1000.50") and not ascii_number(ARABIC_1000)
+def test_foreign_digits():
+    assert not foreign_digits("1000.50") and not foreign_digits("£1,000 (€)")
+    assert foreign_digits(ARABIC_1000) and foreign_digits("£\u0667 million")
 
 
 def test_an_iati_value_in_arabic_indic_digits_is_refused(tmp_path):
