@@ -164,18 +164,26 @@ def ctrl_c_held():
     KeyboardInterrupt runs always knows them.  Held by Python's own handler,
     not the signal mask: the kernel may hand the signal to any thread (a
     thread pool's), whose C handler would still interrupt the block.  A no-op
-    outside the main thread."""
+    outside the main thread.  SIGTERM too, where Python handles it (an
+    import making it stop as Ctrl-C does): its handler runs as the block ends."""
     got: list[int] = []
     try:
         old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
     except (ValueError, OSError):   # not the main thread: signals are not ours to hold
         yield got
         return
+    term = signal.getsignal(signal.SIGTERM)
+    if callable(term):
+        signal.signal(signal.SIGTERM, lambda signum, frame: got.append(signum))
     try:
         yield got       # the block may look, and clear it to act on Ctrl-C itself
     finally:
         signal.signal(signal.SIGINT, old)
-        if got and old is not signal.SIG_IGN:
+        if callable(term):
+            signal.signal(signal.SIGTERM, term)
+            if signal.SIGTERM in got:
+                term(signal.SIGTERM, None)
+        if signal.SIGINT in got and old is not signal.SIG_IGN:
             if callable(old):
                 old(signal.SIGINT, None)     # Python's default: raises KeyboardInterrupt
             else:
