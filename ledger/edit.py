@@ -688,6 +688,7 @@ def _inline_sources(text: str, k: int):
     had = entry.get("source")
     if had is None or isinstance(had, AoT):
         return None
+    written = had.as_string()     # the value as the file writes it
 
     def with_one_more(citation: Mapping[str, str]) -> str:
         item = tomlkit.inline_table()
@@ -700,8 +701,29 @@ def _inline_sources(text: str, k: int):
             both = tomlkit.array()
             both.extend([first, item])
             entry["source"] = both     # in place: its line's comment and its place kept
-        return tomlkit.dumps(doc)
+        # only that value replaced: tomlkit.dumps rewrites other tables'
+        # headers ("[[entry]]" as the first's "[[ entry ]]")
+        at = _source_value(text, k, written)
+        if at is None:
+            return tomlkit.dumps(doc)
+        return text[:at] + entry["source"].as_string() + text[at + len(written):]
     return with_one_more
+
+
+def _source_value(text: str, k: int, written: str) -> int | None:
+    """Where the ``k``-th entry's ``source = …`` value, written ``written``,
+    starts in ``text``; None if not found as TOML reads it."""
+    entries = [(a, b) for n, a, b in table_spans(text) if n == "entry"]
+    if k >= len(entries):
+        return None
+    a, b = entries[k]
+    for start, _ in _statements(text[a:b]):
+        parts, ends = _key_parts(text, a + start)
+        if parts == ["source"]:
+            at = text.find(written, ends[0])
+            if at >= 0 and text[ends[0]:at].strip() == "=":
+                return at
+    return None
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
