@@ -565,7 +565,8 @@ def _add_entry(root: Path, target: Path, fields: Mapping[str, Any], dry_run: boo
 
 
 # ------------------------------------------------------- tables in place
-_HEADER = re.compile(r"^[ \t]*\[\[?\s*([A-Za-z0-9_.\s-]+?)\s*\]\]?[ \t]*(?:#.*)?$")
+_HEAD_OPEN = re.compile(r"[ \t]*\[\[?")
+_HEAD_CLOSE = re.compile(r"[ \t]*\]\]?[ \t]*(?:#.*)?")
 _BLANK_OR_COMMENT = re.compile(r"^[ \t]*(?:#.*)?$")
 
 
@@ -581,8 +582,8 @@ def table_spans(text: str) -> list[tuple[str, int, int]]:
     for ln in lines:
         starts.append(at)
         at += len(ln)
-    heads = [(i, m.group(1).replace(" ", "")) for i, ln in enumerate(lines)
-             if (m := _HEADER.match(ln.rstrip("\r\n")))]
+    heads = [(i, name) for i, ln in enumerate(lines)
+             if (name := _header_name(ln.rstrip("\r\n"))) is not None]
     spans = []
     for k, (i, name) in enumerate(heads):
         nxt = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
@@ -600,6 +601,19 @@ def table_spans(text: str) -> list[tuple[str, int, int]]:
                 b = sb
         out.append((name, a, b))
     return out
+
+
+def _header_name(line: str) -> str | None:
+    """The dotted name of a table header line (``[[ entry ]]``,
+    ``[["entry".source]]``: "entry", "entry.source"), quotes removed;
+    None for any other line."""
+    m = _HEAD_OPEN.match(line)
+    if not m:
+        return None
+    parts, ends = _key_parts(line, m.end())
+    if not parts or not _HEAD_CLOSE.fullmatch(line, ends[-1]):
+        return None
+    return ".".join(parts)
 
 
 def remove_tables(text: str, spans: list[tuple[int, int]]) -> str:

@@ -36,3 +36,16 @@ def test_cite_changes_nothing_but_the_cited_entrys_sources(tmp_path, run_cli):
         assert code == 0, err
         new = old[:-1] + f', {{doc = "d2", quote = "{quote}"}}]'
         assert journal.read_text(encoding="utf-8") == before.replace(old, new), eid
+
+
+def test_cite_edits_an_entry_under_a_quoted_header(tmp_path, run_cli):
+    """``[["entry"]]`` is the header ``[[entry]]`` (TOML): found, not refused."""
+    book = tmp_path / "book"
+    book.mkdir()
+    journal = book / "ledger.toml"
+    text = TWO.replace("[[ entry ]]", '[["entry"]]').replace("[[entry]]", "[[ 'entry' ]]")
+    journal.write_text(text, encoding="utf-8")
+    code, _, err = run_cli("cite", book, "a", "--source", "d2", "--quote", "£5")
+    assert code == 0, err
+    assert journal.read_text(encoding="utf-8") == text.replace(
+        '[{doc = "d1", quote = "£5"}]', '[{doc = "d1", quote = "£5"}, {doc = "d2", quote = "£5"}]')
