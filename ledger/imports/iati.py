@@ -908,15 +908,18 @@ def _check_root(tree) -> None:
 
 
 def _blank(path: Path) -> bool:
-    """Is the file empty (nothing but blanks, or a byte-order mark)?"""
+    """Is the file empty (nothing but blanks, or a byte-order mark)?  Read
+    up to its first other byte, whatever its size."""
     try:
-        if os.stat(path).st_size > 4096:
-            return False
         with open(path, "rb") as fh:
-            data = fh.read()
+            data = fh.read(1 << 16).removeprefix(b"\xef\xbb\xbf")
+            while data:
+                if data.strip():
+                    return False
+                data = fh.read(1 << 16)
     except OSError:
         return False
-    return not data.lstrip(b"\xef\xbb\xbf").strip()
+    return True
 
 
 def _at_end(path: Path, line: int) -> bool:

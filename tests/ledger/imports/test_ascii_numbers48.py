@@ -43,10 +43,12 @@ def test_an_fts_version_in_arabic_indic_digits_is_refused(tmp_path, run_cli):
 
 def test_an_empty_iati_file_is_said_to_be_empty(tmp_path):
     f = tmp_path / "e.xml"
-    f.write_bytes(b"")
-    [p] = read_iati(f).problems
-    assert p.severity == "error"
-    assert "line 1: the file is empty" in p.message and "line 0" not in p.message, p.message
+    for blank in (b"", b"\xef\xbb\xbf \n", b"\n" * 5000 + b" \t\r\n" * 20000):
+        f.write_bytes(blank)
+        [p] = read_iati(f).problems
+        assert p.severity == "error"
+        assert "line 1: the file is empty" in p.message and "truncated" not in p.message, \
+            (len(blank), p.message)
 
 
 def test_a_spreadsheet_amount_in_arabic_indic_digits_is_refused(tmp_path, run_cli):
