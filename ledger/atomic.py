@@ -164,18 +164,26 @@ def ctrl_c_held():
     KeyboardInterrupt runs always knows them.  Held by Python's own handler,
     not the signal mask: the kernel may hand the signal to any thread (a
     thread pool's), whose C handler would still interrupt the block.  A no-op
-    outside the main thread."""
+    outside the main thread.  SIGTERM too, where Python handles it (an
+    import making it stop as Ctrl-C does): its handler runs as the block ends."""
     got: list[int] = []
     try:
         old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
     except (ValueError, OSError):   # not the main thread: signals are not ours to hold
         yield got
         return
+    term = signal.getsignal(signal.SIGTERM)
+    if callable(term):
+        signal.signal(signal.SIGTERM, lambda signum, frame: got.append(signum))
     try:
         yield got       # the block may look, and clear it to act on Ctrl-C itself
     finally:
         signal.signal(signal.SIGINT, old)
-        if got and old is not signal.SIG_IGN:
+        if callable(term):
+            signal.signal(signal.SIGTERM, term)
+            if signal.SIGTERM in got:
+                term(signal.SIGTERM, None)
+        if signal.SIGINT in got and old is not signal.SIG_IGN:
             if callable(old):
                 old(signal.SIGINT, None)     # Python's default: raises KeyboardInterrupt
             else:
@@ -418,7 +426,6 @@ def _replaced_in(dfd: int, name: str, shown, mode: int | None, text: bool, encod
             out.close()
         os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
         tmp = None
-        _retire_olds(dfd)
         with contextlib.suppress(OSError):
             os.fsync(dfd)
     except OSError as err:
@@ -549,9 +556,7 @@ def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
                 pressed.clear()
                 _put_back(done, staged, None, KeyboardInterrupt())
                 raise KeyboardInterrupt
-        mine = {o["old"] for o in staged}     # this write's second names: not leftovers
         for one in staged:
-            _retire_olds(one["dfd"], mine)
             with contextlib.suppress(OSError):
                 os.fsync(one["dfd"])
     finally:
@@ -596,31 +601,15 @@ def _put_back(done: list[dict[str, Any]], staged: list[dict[str, Any]],
         + "; check the ledger before using it") from None
 
 
-_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.(?P<kind>tmp|old|superseded)")
-
-
-def _retire_olds(dfd: int, own: set | frozenset = frozenset()) -> None:
-    """A file of the folder ``dfd`` written again: each ``.NAME.x.old`` a
-    killed write left there (NAME from before that write) is renamed
-    ``.NAME.x.superseded``: kept, but no longer to be put back, which would
-    undo this write or mix the two (``own``: this write's, not a leftover)."""
-    try:
-        names = os.listdir(dfd)
-    except OSError:
-        return
-    for n in names:
-        m = _LEFTOVER.fullmatch(n)
-        if m and m["kind"] == "old" and n not in own:
-            with contextlib.suppress(OSError):
-                os.rename(n, n[:-len("old")] + "superseded", src_dir_fd=dfd, dst_dir_fd=dfd)
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.(?P<kind>tmp|old)")
 
 
 def leftovers(folder: str | os.PathLike) -> list[str]:
     """One line per file a killed write left in ``folder`` (``.NAME.xxxxxxxx.tmp``,
     the new NAME never put in place; ``.NAME.xxxxxxxx.old``, NAME's second
-    name from ``write_all_atomic``; ``.superseded``, such an ``.old`` after
-    NAME was written again), saying what it holds and what to do.
-    Never removed here: an ``.old`` may be the only copy of a file as it was."""
+    name from ``write_all_atomic``), saying what it holds and what to do.
+    Never removed or renamed here (nor by any write): an ``.old`` may be the
+    only copy of a file as it was."""
     try:
         names = sorted(os.listdir(folder))
     except OSError:
@@ -634,12 +623,6 @@ def leftovers(folder: str | os.PathLike) -> list[str]:
         with contextlib.suppress(OSError):
             if not stat.S_ISREG(os.lstat(left).st_mode):
                 continue
-        if m["kind"] == "superseded":
-            said.append(f"{left}: {target.name} as it was before a write that was interrupted; "
-                        f"this folder's files have been written again since, so putting it "
-                        f"back would undo that write or mix the two; remove it when you no "
-                        f"longer need it")
-            continue
         if m["kind"] == "tmp":
             said.append(f"{left}: the new {target.name} of a write that was interrupted, never "
                         f"put in place ({target.name} is as before it); remove it")
@@ -648,12 +631,29 @@ def leftovers(folder: str | os.PathLike) -> list[str]:
             same = os.path.samefile(left, target)
         except OSError:
             same = False
-        said.append(f"{left}: a second name of {target.name} left by an interrupted write, "
-                    f"the same file; remove it" if same else
-                    f"{left}: {target.name} as it was before a write that was interrupted "
-                    f"after replacing it; if the ledger's other files were not written, "
-                    f"put it back (mv {left} {target}), else remove it")
+        if same:
+            said.append(f"{left}: a second name of {target.name} left by an interrupted write, "
+                        f"the same file; remove it")
+        elif _written_since(left, target):
+            said.append(f"{left}: {target.name} as it was before a write that was interrupted; "
+                        f"{target.name} was written after this backup: compare before "
+                        f"restoring (restoring would undo that write)")
+        else:
+            said.append(f"{left}: {target.name} as it was before a write that was interrupted "
+                        f"after replacing it; if the ledger's other files were not written, "
+                        f"put it back (mv {left} {target}), else remove it")
     return said
+
+
+def _written_since(old: Path, target: Path) -> bool:
+    """Was ``target`` written after its second name ``old`` was made?  The
+    interrupted write's new file was written before the link that made
+    ``old`` (and the rename that unlinked the old name), each of which sets
+    ``old``'s ctime; a later write's file is written after both."""
+    try:
+        return os.stat(target).st_mtime_ns > os.lstat(old).st_ctime_ns
+    except OSError:
+        return False
 
 
 def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8", *,

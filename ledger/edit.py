@@ -565,7 +565,8 @@ def _add_entry(root: Path, target: Path, fields: Mapping[str, Any], dry_run: boo
 
 
 # ------------------------------------------------------- tables in place
-_HEADER = re.compile(r"^[ \t]*\[\[?\s*([A-Za-z0-9_.\s-]+?)\s*\]\]?[ \t]*(?:#.*)?$")
+_HEAD_OPEN = re.compile(r"[ \t]*\[\[?")
+_HEAD_CLOSE = re.compile(r"[ \t]*\]\]?[ \t]*(?:#.*)?")
 _BLANK_OR_COMMENT = re.compile(r"^[ \t]*(?:#.*)?$")
 
 
@@ -581,8 +582,8 @@ def table_spans(text: str) -> list[tuple[str, int, int]]:
     for ln in lines:
         starts.append(at)
         at += len(ln)
-    heads = [(i, m.group(1).replace(" ", "")) for i, ln in enumerate(lines)
-             if (m := _HEADER.match(ln.rstrip("\r\n")))]
+    heads = [(i, name) for i, ln in enumerate(lines)
+             if (name := _header_name(ln.rstrip("\r\n"))) is not None]
     spans = []
     for k, (i, name) in enumerate(heads):
         nxt = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
@@ -600,6 +601,19 @@ def table_spans(text: str) -> list[tuple[str, int, int]]:
                 b = sb
         out.append((name, a, b))
     return out
+
+
+def _header_name(line: str) -> str | None:
+    """The dotted name of a table header line (``[[ entry ]]``,
+    ``[["entry".source]]``: "entry", "entry.source"), quotes removed;
+    None for any other line."""
+    m = _HEAD_OPEN.match(line)
+    if not m:
+        return None
+    parts, ends = _key_parts(line, m.end())
+    if not parts or not _HEAD_CLOSE.fullmatch(line, ends[-1]):
+        return None
+    return ".".join(parts)
 
 
 def remove_tables(text: str, spans: list[tuple[int, int]]) -> str:
@@ -688,6 +702,7 @@ def _inline_sources(text: str, k: int):
     had = entry.get("source")
     if had is None or isinstance(had, AoT):
         return None
+    written = had.as_string()     # the value as the file writes it
 
     def with_one_more(citation: Mapping[str, str]) -> str:
         item = tomlkit.inline_table()
@@ -700,8 +715,29 @@ def _inline_sources(text: str, k: int):
             both = tomlkit.array()
             both.extend([first, item])
             entry["source"] = both     # in place: its line's comment and its place kept
-        return tomlkit.dumps(doc)
+        # only that value replaced: tomlkit.dumps rewrites other tables'
+        # headers ("[[entry]]" as the first's "[[ entry ]]")
+        at = _source_value(text, k, written)
+        if at is None:
+            return tomlkit.dumps(doc)
+        return text[:at] + entry["source"].as_string() + text[at + len(written):]
     return with_one_more
+
+
+def _source_value(text: str, k: int, written: str) -> int | None:
+    """Where the ``k``-th entry's ``source = …`` value, written ``written``,
+    starts in ``text``; None if not found as TOML reads it."""
+    entries = [(a, b) for n, a, b in table_spans(text) if n == "entry"]
+    if k >= len(entries):
+        return None
+    a, b = entries[k]
+    for start, _ in _statements(text[a:b]):
+        parts, ends = _key_parts(text, a + start)
+        if parts == ["source"]:
+            at = text.find(written, ends[0])
+            if at >= 0 and text[ends[0]:at].strip() == "=":
+                return at
+    return None
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")

@@ -309,15 +309,10 @@ def rate_problem(rate: Decimal) -> str:
     return ""
 
 
-def ascii_number(text: str) -> bool:
-    """Is the number ``text`` written in ASCII (digits 0-9)?  ``Decimal()``,
-    ``int()`` and ``str.isdigit`` also take Arabic-Indic, Devanagari or
-    superscript digits, which none of the formats read allows (XML Schema's
-    xsd:decimal, JSON): such a number is refused, never read as another."""
-    return text.isascii()
-
-
 def foreign_digits(text: str) -> bool:
-    """Does the phrase ``text`` (an amount with its currency sign, words)
-    hold a digit other than 0-9?  Refused as ``ascii_number`` refuses it."""
+    """Does ``text`` (a number, or an amount phrase with its currency sign
+    and words) hold a digit other than 0-9?  ``Decimal()``, ``int()`` and
+    ``str.isdigit`` also take Arabic-Indic, Devanagari or superscript
+    digits, which none of the formats read allows (xsd:decimal, JSON, the
+    journal): such a number is refused, never read as another."""
     return not text.isascii() and any(c.isdigit() and not c.isascii() for c in text)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ledger.atomic import ctrl_c_held
 from ledger.csv_guard import guard
 from ledger.errors import LedgerError
 from ledger.imports.common import (ReadResult, Record, duplicate_id, first_of_each_id,
@@ -319,11 +320,20 @@ def temporary_folder(target: Path) -> Path:
                           f"(a dataset is never written over)")
     target.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale(target)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    fd = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    _staging[tmp] = fd
-    (tmp / STAGING_MARK).touch()
+    # Ctrl-C (SIGTERM) held: the folder is made, locked and marked together,
+    # and removed on any failure (a signal raising as the hold ends too)
+    tmp: Path | None = None
+    try:
+        with ctrl_c_held():
+            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+            fd = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            _staging[tmp] = fd
+            (tmp / STAGING_MARK).touch()
+    except BaseException:
+        if tmp is not None:
+            abandon(tmp)
+        raise
     return tmp
 
 
@@ -334,14 +344,21 @@ def _clear_stale(target: Path) -> None:
         if not pattern.fullmatch(name) or left.is_symlink() or not left.is_dir():
             continue
         if not (left / STAGING_MARK).is_file():
+            if not left.exists():    # its import finished meanwhile: gone
+                continue
             print(f"ledger-tool: import: note: {left}: looks like the staging folder of an "
                   f"import that was killed (or of one still running); remove it if none is",
                   file=sys.stderr)
             continue
-        fd = os.open(left, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            fd = os.open(left, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:    # its import finished meanwhile: gone
+            continue
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:        # its import is still running
+            # a finished import unmarks its folder before renaming and unlocking it
+            os.stat(STAGING_MARK, dir_fd=fd)
+        except OSError:        # its import is still running, or finished meanwhile
             os.close(fd)
             continue
         try:

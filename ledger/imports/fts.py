@@ -28,7 +28,7 @@ from ledger.imports.problem import kind_of, where_of
 from ledger.imports.rows import EntryRow, Held, HeldEntries
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
 from ledger.model import KEEPS_ZEROS, Entry
-from ledger.limits import ascii_number, date_problem, json_depth, magnitude_problem
+from ledger.limits import date_problem, foreign_digits, json_depth, magnitude_problem
 from ledger.rules.rows import currency_rule
 import datetime as dt
 import hashlib
@@ -625,7 +625,7 @@ def _flow_ids(path: Path) -> set[str]:
         if "\\" in value:
             return {"*"}   # an escape inside the value ("\t100000"): the parser decodes it
         t = value.strip().strip('"').strip()
-        if not ascii_number(t):
+        if foreign_digits(t):
             continue       # no number: the parser refuses such a flow too
         if not t.isdigit():
             try:
@@ -1004,7 +1004,7 @@ def _id(v) -> str | None:
         if not v.is_finite() or v.adjusted() >= MAX_ID_DIGITS or v != v.to_integral_value():
             return None
         t = format(v, "f")
-    return t if ascii_number(t) and t.isdigit() and len(t) <= MAX_ID_DIGITS else None
+    return t if not foreign_digits(t) and t.isdigit() and len(t) <= MAX_ID_DIGITS else None
 
 
 def _version_problem(v) -> str | None:
@@ -1013,7 +1013,7 @@ def _version_problem(v) -> str | None:
         return None
     try:
         d = v if isinstance(v, Decimal) else \
-            Decimal(str(v).strip()) if ascii_number(str(v)) else None
+            Decimal(str(v).strip()) if not foreign_digits(str(v)) else None
     except ArithmeticError:
         d = None
     if d is None or not d.is_finite() or d.adjusted() > 9 or d < 0 or \
@@ -1199,7 +1199,7 @@ class _Quotes:
 
 
 def _number(s: str) -> Decimal | None:
-    if not ascii_number(s):
+    if foreign_digits(s):
         return None
     try:
         d = Decimal(s)

@@ -31,7 +31,7 @@ from ledger.imports.common import (SHARE_NOTES, Problem, ReadResult, Record, Wor
 from ledger.imports.table import slug
 from ledger.minor import plain_decimal, to_minor
 from ledger.phrases.money import currency_digits, known_currencies
-from ledger.limits import ascii_number, magnitude_problem
+from ledger.limits import foreign_digits, magnitude_problem
 from ledger.safe_io import UnsafeFile, check_file, confine, open_checked
 from ledger.book import Book
 from ledger.imports.rows import EntryRow, Held, HeldEntries
@@ -167,9 +167,17 @@ def _valid_date(text: str) -> bool:
         return False
 
 
-def _pct(v: str | None) -> Decimal | None:
-    if v is None or not v.strip() or not ascii_number(v):
+class _BadPercent(ValueError):
+    """A percentage in digits other than 0-9: the item is refused, its
+    split never guessed as if the percentage were missing."""
+
+
+def _pct(v: str | None, el=None, what: str = "") -> Decimal | None:
+    if v is None or not v.strip():
         return None
+    if foreign_digits(v):
+        raise _BadPercent(f"{what} (line {el.sourceline if el is not None else '?'}): percentage "
+                          f"{v.strip()[:40]!r} is written with digits other than 0-9: not imported")
     try:
         d = Decimal(v.strip())
     except InvalidOperation:
@@ -352,13 +360,13 @@ class _Activity:
                 else f"Sector {_account(code or '?')}")
             if name.startswith("Sector ") and code not in self.names["sectors"]:
                 self.names["_unnamed"]["sectors"].add(code or "?")
-            sector_items.append((name, _pct(s.get("percentage"))))
+            sector_items.append((name, _pct(s.get("percentage"), s, f"sector {code!r}")))
         place_items = []
         for c in countries:
             code = (c.get("code") or "").strip().upper()
             name = self.names["countries"].get(code) or _account(
                 (codelist("country").get(code) or country_name(code)) if code else _text(c) or "?")
-            place_items.append((name, _pct(c.get("percentage"))))
+            place_items.append((name, _pct(c.get("percentage"), c, f"recipient-country {code!r}")))
         for r in regions:
             code = (r.get("code") or "").strip()
             listed = codelist("region").get(code.upper()) if (r.get("vocabulary") or "1").strip() \
@@ -367,7 +375,7 @@ class _Activity:
                 listed or _text(r) or f"Region {code or '?'}")
             if name.startswith("Region ") and code.upper() not in self.names["regions"]:
                 self.names["_unnamed"]["regions"].add(code or "?")
-            place_items.append((name, _pct(r.get("percentage"))))
+            place_items.append((name, _pct(r.get("percentage"), r, f"recipient-region {code!r}")))
         sw, note = percentages(sector_items, "sectors")
         if note:
             notes.append(note)
@@ -398,7 +406,7 @@ def _value(v, act: _Activity):
     raw = (v.text or "").strip() if v is not None else ""     # lxml makes a new str per read
     if not raw:
         return None, "", "", "no <value>"
-    if not ascii_number(raw) or not _NUMBER.fullmatch(raw):
+    if not _NUMBER.fullmatch(raw):
         return None, "", "", f"value {raw[:40]!r} is not a number (digits 0-9, an optional point)"
     amount = Decimal(raw)
     whole, _, places = raw.lstrip("+-").partition(".")
@@ -902,15 +910,18 @@ def _check_root(tree) -> None:
 
 
 def _blank(path: Path) -> bool:
-    """Is the file empty (nothing but blanks, or a byte-order mark)?"""
+    """Is the file empty (nothing but blanks, or a byte-order mark)?  Read
+    up to its first other byte, whatever its size."""
     try:
-        if os.stat(path).st_size > 4096:
-            return False
         with open(path, "rb") as fh:
-            data = fh.read()
+            data = fh.read(1 << 16).removeprefix(b"\xef\xbb\xbf")
+            while data:
+                if data.strip():
+                    return False
+                data = fh.read(1 << 16)
     except OSError:
         return False
-    return not data.lstrip(b"\xef\xbb\xbf").strip()
+    return True
 
 
 def _at_end(path: Path, line: int) -> bool:
@@ -1627,7 +1638,11 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
     for it in items:
         if it["net"] <= 0:
             continue
-        weights, pnotes = act.purposes(it["el"], it["kids"])
+        try:
+            weights, pnotes = act.purposes(it["el"], it["kids"])
+        except _BadPercent as err:
+            problems.append(import_problem(file, it["where"], str(err)))
+            continue
         for note in pnotes:
             if note not in reported:
                 reported.add(note)

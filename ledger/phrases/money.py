@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from collections.abc import Iterator
 
 from ledger.errors import LedgerError
+from ledger.limits import foreign_digits
 from ledger.minor import plain_decimal
 from ledger.model import ONCE, QUALIFIERS, Money, Period
 from ledger.phrases.lazy import lazy_re
@@ -1655,6 +1656,8 @@ def parse_amount(text: str) -> ParsedAmount:
     """Parse one money phrase (see docs/phrases.md); raises MoneyError."""
     if not isinstance(text, str):
         raise MoneyError(f"an amount must be text, not {type(text).__name__}")
+    if foreign_digits(text):     # Decimal() would read them as 0-9
+        raise MoneyError(f"{text!r} is written with digits other than 0-9")
     fast = _parse_simple(text)
     return fast if fast is not None else _parse_grammar(text)
 

@@ -502,7 +502,10 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
                 kept.append((p, elsewhere))
             else:
                 files.append(p)
-    write_edits(root, edits, dry_run=dry_run)
+    # the citing files first, the declaring one last: a kill between two
+    # renames leaves a document no entry cites, never a citation of nothing
+    write_edits(root, dict(sorted(edits.items(), key=lambda fe: fe[0] == Path(doc.file))),
+                dry_run=dry_run)
     if not dry_run:
         for p in files:
             p.unlink(missing_ok=True)
