@@ -614,11 +614,9 @@ def _keeps_records(journal: Path, folder: Path) -> bool:
         size = -1
     if size == 0:
         return False      # an empty file (or /proc's, never read)
-    head = is_journal_head(journal, folder)
-    if head and (size < 0 or size > HEAD_BYTES):
+    # a small one: is_journal_head would parse it whole too, so once here
+    if not 0 < size <= HEAD_BYTES and is_journal_head(journal, folder):
         return True       # not parsed whole: a journal's head is one's (none has only options)
-    if not head and 0 < size <= HEAD_BYTES:
-        return False      # parsed whole already by is_journal_head
     got = journal_parse(journal, folder)
     if got is None:
         return False

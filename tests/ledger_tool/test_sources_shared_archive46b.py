@@ -92,13 +92,32 @@ def test_remove_reads_each_ledger_around_once(tmp_path, run_cli, monkeypatch):
             f'publisher = "P"\npublished = 2024-01-01\npath = "f.html"\nsha256 = "{digest}"\n'
             f'text = "f.html.txt"\ntext_sha256 = "{digest}"\n', encoding="utf-8")
     seen: list[str] = []
-    loads = journal._loads
+    depth = journal.nesting_depth       # once per file parse_file reads
 
     def counting(text):
         seen.append(text[2:3])
-        return loads(text)
+        return depth(text)
 
-    monkeypatch.setattr(journal, "_loads", counting)
+    monkeypatch.setattr(journal, "nesting_depth", counting)
     code, _, err = run_cli("sources", "remove", "d1", "--ledger", tmp_path / "a.toml", "--force")
     assert code == 0 and "kept" in err and (tmp_path / "sources" / "f.html").is_file(), err
     assert seen.count("b") <= 2 and seen.count("c") <= 2, seen
+
+
+@pytest.mark.parametrize("size", [200, 50_000])
+def test_a_journal_beside_an_archive_is_parsed_once_to_tell(tmp_path, monkeypatch, size):
+    """``_keeps_records`` of a journal under HEAD_BYTES parses it once (it
+    parsed it twice, once in ``is_journal_head``): 300 such ledgers beside
+    an archive made ``sources remove`` several seconds slower."""
+    from ledger.read import journal
+    from ledger_tool.common import _keeps_records
+
+    book = _book(tmp_path / "b.toml", None, "f.txt")
+    book.write_text(book.read_text("utf-8") + "# " + "x" * size + "\n", encoding="utf-8")
+    seen: list[int] = []
+    depth = journal.nesting_depth       # once per file parse_file reads
+    monkeypatch.setattr(journal, "nesting_depth", lambda text: seen.append(1) or depth(text))
+    assert _keeps_records(book, tmp_path) and len(seen) == 1, seen
+    (tmp_path / "c.toml").write_text('[tool]\nname = "x"\n', encoding="utf-8")   # a config
+    seen.clear()
+    assert not _keeps_records(tmp_path / "c.toml", tmp_path) and len(seen) == 1, seen
