@@ -560,7 +560,7 @@ def _parts_amount(out: pd.DataFrame, spread: pd.DataFrame, codes: np.ndarray, n:
         return
     at = np.flatnonzero(np.isin(codes, multi) & (years == years[first][codes]))
     parts = pd.Series(spread["amount"].to_numpy(dtype=object)[at]).groupby(codes[at]).agg(
-        lambda x: sum(x[1:], x.iloc[0]))
+        lambda x: sum(x.iloc[1:], x.iloc[0]))
     amount = out["amount"].to_numpy(dtype=object).copy()
     amount[parts.index.to_numpy()] = parts.to_numpy(dtype=object)
     out["amount"] = pd.Series(amount, index=out.index, dtype=out["amount"].dtype)
