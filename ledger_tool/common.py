@@ -8,7 +8,7 @@ import itertools
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -525,30 +525,42 @@ def _refuse_at(path, where: Path, ledgers, done: set[Path], *, dataset: bool, fo
                           f"(choose another output)")
 
 
-def ledgers_around(where: str | os.PathLike) -> Iterable[Path]:
-    """Every ledger whose source archive may hold the file ``where``, as
-    ``refuse_ledger_output`` finds them to protect it: the ledger folders
-    above it (``ledger_folders_above``) and the one-file ledgers beside
-    them (``_one_file_ledgers_around``).  Lazily; ``sources remove`` keeps
-    an archived file any of them records."""
-    p = Path(os.path.abspath(where))
-    return itertools.chain(ledger_folders_above(p), _one_file_ledgers_around(p))
+def ledgers_around(files: Iterable[str | os.PathLike], skip: set[Path] | None = None
+                   ) -> Iterator[Path]:
+    """Every ledger whose source archive may hold one of ``files``, as
+    ``refuse_ledger_output`` finds them to protect it, around each file as
+    written and where it leads (a folder on the way may be a link): the
+    ledger folders above it (``ledger_folders_above``) and the one-file
+    ledgers beside them (``_one_file_ledgers_around``).  Lazily, each once;
+    none whose real path is in ``skip`` (the ledger's own files), which is
+    not read.  ``sources remove`` keeps an archived file any of them records."""
+    done = set(skip or ())
+    for f in files:
+        typed = Path(os.path.abspath(f))
+        for where in dict.fromkeys((typed, real_path(typed))):
+            for ledger in ledger_folders_above(where):
+                if (real := real_path(ledger)) not in done:
+                    done.add(real)
+                    yield ledger
+            yield from _one_file_ledgers_around(where, done)
 
 
-def _one_file_ledgers_around(where: Path) -> Iterable[Path]:
+def _one_file_ledgers_around(where: Path, skip: set[Path] | None = None) -> Iterable[Path]:
     """The one-file ledgers (a journal, ``is_journal_head``, or a bulk table)
     in the folders above ``where`` whose source archive beside them may hold
     it: ``sources/``, or a journal's own ``archive`` option (named in its
-    text; a big journal's is read from its head by ``safe_io.archive_parts``).
+    text; a big journal's is read from its head by ``safe_io.archive_parts``;
+    in ``where``'s own folder, one that may be ``"."``).
     A .toml file counts only holding records (``_keeps_records``: not an
     empty one, a tool's config).  ``refuse_ledger`` then decides, as for the
-    ledger given: any of them, not only that one, keeps its documents."""
+    ledger given: any of them, not only that one, keeps its documents.
+    ``skip``: real paths not to read, and where those read are added."""
     if not (where.exists() or where.is_symlink()):
         return      # refuse_ledger protects an existing document only
     for d in where.parents:
         rel = where.relative_to(d).parts
-        if len(rel) < 2:
-            continue
+        # in the file's own folder, an archive "." (a one-file ledger's folder)
+        first = rel[0] if len(rel) > 1 else ""
         try:
             names = sorted(os.listdir(d))
         except OSError:
@@ -558,17 +570,30 @@ def _one_file_ledgers_around(where: Path) -> Iterable[Path]:
             if n.startswith(".") or not f.is_file():
                 continue
             if low.endswith(".toml"):
-                if n != OPTIONS_FILE and _may_name(f, rel[0]) and _keeps_records(f, d):
+                if n != OPTIONS_FILE and _may_name(f, first) and _unseen(f, skip) \
+                        and _keeps_records(f, d):
                     yield f
-            elif low.endswith(BULK_SUFFIXES) and rel[0] == DEFAULT_ARCHIVE \
-                    and reads_as_bulk_ledger(f):
+            elif low.endswith(BULK_SUFFIXES) and first == DEFAULT_ARCHIVE \
+                    and _unseen(f, skip) and reads_as_bulk_ledger(f):
                 yield f
+
+
+def _unseen(f: Path, skip: set[Path] | None) -> bool:
+    """``f`` not in ``skip`` (real paths) yet, and now added; True without one."""
+    if skip is None:
+        return True
+    real = real_path(f)
+    if real in skip:
+        return False
+    skip.add(real)
+    return True
 
 
 def _may_name(journal: Path, first: str) -> bool:
     """The journal's archive may start with the folder ``first``: the default
     ``sources`` unless it names another, or a name its text holds (a big
-    journal's, any: ``safe_io.archive_parts`` reads its head).  Only a
+    journal's, any: ``safe_io.archive_parts`` reads its head); ``first``
+    empty: its archive may be its own folder, an ``archive`` key it holds.  Only a
     regular file reporting a size is read (not /proc's, as a link to
     /proc/kmsg: reading would consume it)."""
     if first == DEFAULT_ARCHIVE:
@@ -580,7 +605,7 @@ def _may_name(journal: Path, first: str) -> bool:
         raw = read_bytes(journal, limit=OPTIONS_MAX_BYTES) if st.st_size else b""
     except (LedgerError, OSError):
         return False
-    return first.encode() in raw or b"\\" in raw
+    return (first or "archive").encode() in raw or b"\\" in raw
 
 
 def _keeps_records(journal: Path, folder: Path) -> bool:
@@ -596,11 +621,9 @@ def _keeps_records(journal: Path, folder: Path) -> bool:
         size = -1
     if size == 0:
         return False      # an empty file (or /proc's, never read)
-    head = is_journal_head(journal, folder)
-    if head and (size < 0 or size > HEAD_BYTES):
+    # a small one: is_journal_head would parse it whole too, so once here
+    if not 0 < size <= HEAD_BYTES and is_journal_head(journal, folder):
         return True       # not parsed whole: a journal's head is one's (none has only options)
-    if not head and 0 < size <= HEAD_BYTES:
-        return False      # parsed whole already by is_journal_head
     got = journal_parse(journal, folder)
     if got is None:
         return False

@@ -514,7 +514,7 @@ def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
         except OverflowError:   # pragma: no cover - sums past int64
             out["original_minor"] = np.add.reduceat(om.astype(object)[order], starts)
     if "amount" in spread.columns and "year" in spread.columns:
-        _parts_amount(out, spread, codes, len(first))
+        _parts_amount(out, spread, codes, len(first), first)
     if "rate" in spread.columns and "currency" in spread.columns:
         _one_rate(out, spread, order, sorted_codes, currency)
     rs = spread["rate_source"]
@@ -545,22 +545,25 @@ def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
     return out[cols]
 
 
-def _parts_amount(out: pd.DataFrame, spread: pd.DataFrame, codes: np.ndarray, n: int) -> None:
+def _parts_amount(out: pd.DataFrame, spread: pd.DataFrame, codes: np.ndarray, n: int,
+                  first: np.ndarray) -> None:
     """In place: a row of several split parts (a purpose named by two of
-    them: one year twice in its group) gets their summed original amount,
-    the one its value and rate were made from, not its first part's."""
-    if not {"original_minor", "original_value"} & set(spread.columns):
-        return
+    them: one year twice in its group) gets their summed amount as written,
+    not its first part's: each part's once, from the group's first year
+    (every year's row of a part carries its amount, per year for "a year"),
+    so in the units of an unsplit row's.  ``first``: each group's first row.
+    The other rows keep their amounts as they were (and print so)."""
     years, _ = pd.factorize(spread["year"].astype(object))
     sizes = np.bincount(codes, minlength=n)
     multi = np.flatnonzero(_distinct_pairs_per_group(codes, years, n) < sizes)
     if not len(multi):
         return
-    sub = out.iloc[multi]
-    digits = sub["currency"].astype(str).map(currency_digits).to_numpy()
+    at = np.flatnonzero(np.isin(codes, multi) & (years == years[first][codes]))
+    parts = pd.Series(spread["amount"].to_numpy(dtype=object)[at]).groupby(codes[at]).agg(
+        lambda x: sum(x.iloc[1:], x.iloc[0]))
     amount = out["amount"].to_numpy(dtype=object).copy()
-    amount[multi] = [Decimal(int(m)).scaleb(-int(d)) for m, d in zip(original_minor_of(sub), digits)]
-    out["amount"] = pd.Series(amount, dtype=object)
+    amount[parts.index.to_numpy()] = parts.to_numpy(dtype=object)
+    out["amount"] = pd.Series(amount, index=out.index, dtype=out["amount"].dtype)
 
 
 def _one_rate(out: pd.DataFrame, spread: pd.DataFrame, order: np.ndarray,

@@ -151,10 +151,13 @@ def _slug_from(name: str) -> str:
     return s
 
 
-def _journal_tables(ledger_path: str | Path) -> tuple[dict[str, Document], dict]:
+def _journal_tables(ledger_path: str | Path, strict: bool = False
+                    ) -> tuple[dict[str, Document], dict]:
     """The documents and options of the journal at ``ledger_path`` (its
     ``[[document]]`` and ``[ledger]`` tables, by the journal's own readers
-    of them; its entries are not read).  Nothing when it is not there."""
+    of them; its entries are not read).  Nothing when it is not there.
+    A file that cannot be parsed is passed over, or with ``strict`` a
+    ``LedgerError``."""
     p = Path(ledger_path)
     documents: dict[str, Document] = {}
     options: dict = {}
@@ -162,8 +165,11 @@ def _journal_tables(ledger_path: str | Path) -> tuple[dict[str, Document], dict]
         return documents, options
     for f in journal_files(p):
         text, data, _ = parse_file(f, p if p.is_dir() else None)
-        if text is not None and data is not None:
-            read_tables(f, text, data, documents, [], options)
+        if text is None or data is None:
+            if strict:
+                raise LedgerError(f"{f}: cannot be read")
+            continue
+        read_tables(f, text, data, documents, [], options)
     return documents, options
 
 
@@ -358,6 +364,10 @@ def archived_document(file: str | Path, ledger: str | Path | None = None) -> Doc
     return None
 
 
+# (archived files, real paths to pass over) -> the ledgers whose archive may hold them
+Sharing = Callable[[list[Path], set[Path]], Iterable[Path]]
+
+
 class Removed(NamedTuple):
     """What ``remove_document`` took out."""
     document: Document
@@ -368,22 +378,22 @@ class Removed(NamedTuple):
 
 def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False,
                     archive: str | Path | None = None, dry_run: bool = False,
-                    sharing: Callable[[Path], Iterable[Path]] | None = None) -> Removed:
+                    sharing: Sharing | None = None) -> Removed:
     """Take the document ``doc_id`` out of the ledger: its ``[[document]]``
     table and its archived files (original and rendering).  Refused while an
     entry cites it, unless ``force``, which removes those citations too.
     The ledger is validated with the change and written atomically
     (``ledger.edit.write_edits``); other bytes of its files are kept.
-    ``sharing(file)``: the ledgers whose archive may hold an archived file
+    ``sharing(files, skip)``: the ledgers whose archive may hold one of the
+    archived files, none whose real path is in ``skip``
     (``ledger_tool.common.ledgers_around``); a file one of them still
-    records, or may record and cannot be read to tell, is kept."""
+    records is kept, and all are when one cannot be read to tell."""
     with writing(ledger_path):
         return _remove_document(Path(ledger_path), doc_id, force, archive, dry_run, sharing)
 
 
 def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path | None,
-                     dry_run: bool, sharing: Callable[[Path], Iterable[Path]] | None = None
-                     ) -> Removed:
+                     dry_run: bool, sharing: Sharing | None = None) -> Removed:
     journal = read_book(root)
     doc = journal.documents.get(doc_id)
     if doc is None:
@@ -498,10 +508,12 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
                 kept.append((p, f"cannot hash it: {why}"))
             elif digest_now != (digest or "").lower():
                 kept.append((p, "its SHA-256 is not the one the document records"))
-            elif sharing is not None and (elsewhere := _recorded_elsewhere(p, root, sharing)):
-                kept.append((p, elsewhere))
             else:
                 files.append(p)
+        if sharing is not None and files:
+            held = _recorded_elsewhere(files, root, sharing)
+            kept += [(p, held[p]) for p in files if p in held]
+            files = [p for p in files if p not in held]
     # the citing files first, the declaring one last: a kill between two
     # renames leaves a document no entry cites, never a citation of nothing
     write_edits(root, dict(sorted(edits.items(), key=lambda fe: fe[0] == Path(doc.file))),
@@ -512,32 +524,34 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
     return Removed(doc, tuple(files), tuple((c.entry, c.quote) for c in citing), tuple(kept))
 
 
-def _recorded_elsewhere(p: Path, root: Path, sharing: Callable[[Path], Iterable[Path]]
-                        ) -> str | None:
-    """Why the archived file ``p`` stays for another ledger whose archive may
-    hold it (``sharing(p)``): a document it records is that file (compared
-    as a file, however spelled), or it cannot be read to tell.  Records in
-    the files of ``root`` itself are not counted (a folder holding two
-    one-file ledgers reads both)."""
+def _recorded_elsewhere(files: list[Path], root: Path, sharing: Sharing) -> dict[Path, str]:
+    """Why each of the archived ``files`` that stays for another ledger whose
+    archive may hold it (``sharing``) stays: a document it records is that
+    file (compared as a file, however spelled); when one cannot be read to
+    tell, every file stays.  Each such ledger is read once, and the files of
+    ``root`` itself never (a folder holding two one-file ledgers reads
+    both; a ledger folder above may read ``root``'s files as its own)."""
     mine = {real_path(f) for f in journal_files(root)}
-    me, target = real_path(root), _file_id(p)
-    for other in sharing(p):
-        if real_path(other) == me:
-            continue
+    target = {_file_id(p): p for p in files}
+    why: dict[Path, str] = {}
+    for other in sharing(files, mine | {real_path(root)}):
         try:
             documents, folder = _records_of(other)
         except LedgerError:
-            return f"the ledger {other} may record it too and cannot be read to tell"
+            unread = f"the ledger {other} may record it too and cannot be read to tell"
+            return {p: why.get(p, unread) for p in files}
         if folder is None or not folder.is_dir():
             continue
+        shelf = Archive(folder)
         for d in documents:
             if d.file and real_path(Path(d.file)) in mine:
                 continue
-            shelf = Archive(folder)
             for q in (shelf.path_of(d), shelf.rendering_of(d) or rendering_path(shelf.path_of(d))):
-                if _file_id(q) == target:
-                    return f"another ledger records it too (document {d.id!r} in {d.file or other})"
-    return None
+                if (p := target.get(_file_id(q))) is not None and p not in why:
+                    why[p] = f"another ledger records it too (document {d.id!r} in {d.file or other})"
+        if len(why) == len(files):
+            break
+    return why
 
 
 def _records_of(ledger: Path) -> tuple[list[Document], Path | None]:
@@ -549,13 +563,7 @@ def _records_of(ledger: Path) -> tuple[list[Document], Path | None]:
         if any(x.severity == "error" for x in problems):
             raise LedgerError(f"{ledger}: its documents table cannot be read")
         return list((found or {}).values()), ledger.parent / DEFAULT_ARCHIVE
-    documents: dict[str, Document] = {}
-    options: dict = {}
-    for f in journal_files(ledger):
-        text, data, _ = parse_file(f, ledger if ledger.is_dir() else None)
-        if text is None or data is None:
-            raise LedgerError(f"{f}: cannot be read")
-        read_tables(f, text, data, documents, [], options)
+    documents, options = _journal_tables(ledger, strict=True)
     return list(documents.values()), ledger_archive(ledger, options)
 
 

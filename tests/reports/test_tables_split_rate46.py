@@ -5,7 +5,11 @@ normalised ÷ original amount gives its rate; the page shows the entry's
 rate, normalised ÷ original over its rows.  A purpose named by two split
 parts is one row whose original amount was the first part's alone (half of
 what its value and rate were made from).  Expected figures by hand from the
-raw ECB file, with Fractions."""
+raw ECB file, with Fractions, by the tool's rule for a split entry: the
+whole entry converted and rounded once, then shared among its parts by
+largest remainders (``rates.normalise._split_whole``).  The parts are chosen
+so that valuing each part whole gives another figure (A 4,726,999.52 GBP
+against the rule's 4,726,999.53): the test tells the two apart."""
 from __future__ import annotations
 
 import csv
@@ -21,12 +25,13 @@ from rates.table import RATE_DIGITS
 from tests.rates.ecb_raw import ecb_rates
 
 START, END = dt.date(2015, 7, 1), dt.date(2018, 6, 30)   # "over 3 years"
-PARTS = [("A", 333_333_333), ("A", 333_333_333), ("B", 333_333_341)]   # cents
+PARTS = [("A", 333_333_300), ("A", 333_333_300), ("B", 333_333_312)]   # cents
+TOTAL = sum(c for _, c in PARTS)
 
 
 def _ledger(root: Path) -> Path:
     text = ('[ledger]\nname = "sp"\n\n[[entry]]\nid = "s1"\ndate = 2015-07-01\nfunder = "EU"\n'
-            'amount = "10000000.07 EUR"\nperiod = "over 3 years"\n')
+            f'amount = "{TOTAL // 100}.{TOTAL % 100:02d} EUR"\nperiod = "over 3 years"\n')
     for p, c in PARTS:
         text += f'  [[entry.split]]\n  purpose = "{p}"\n  amount = "{c // 100}.{c % 100:02d} EUR"\n'
     root.mkdir(parents=True, exist_ok=True)
@@ -63,9 +68,20 @@ def _years(cents: int) -> dict[int, int]:
     return part
 
 
+def _shares(total: int, weights: list[int]) -> list[int]:
+    """``total`` shared by ``weights``: floors, then a unit each to the
+    largest remainders (the earlier part first on a tie)."""
+    w = sum(weights)
+    got = [total * x // w for x in weights]
+    for k in sorted(range(len(weights)), key=lambda k: (-(total * weights[k] % w), k)
+                    )[:total - sum(got)]:
+        got[k] += 1
+    return got
+
+
 def _by_hand(valuation: str) -> tuple[dict[str, int], int]:
     """(original cents per purpose, the entry's pence): at the entry date
-    each part valued whole; at yearly averages the entry's cents shared by
+    the whole entry's; at yearly averages the entry's cents shared by
     days, each year's at its mean rounded once (its parts are shared from
     those years, so each row's pence are not worked out here)."""
     cents: dict[str, int] = {}
@@ -73,9 +89,8 @@ def _by_hand(valuation: str) -> tuple[dict[str, int], int]:
         cents[p] = cents.get(p, 0) + c
     if valuation == "entry-date":
         rate = Fraction(Decimal(str(ecb_rates()["GBP"][START])))
-        return cents, sum(_half_up(c * rate) for _, c in PARTS)
-    total = sum(c for _, c in PARTS)
-    return cents, sum(_half_up(x * _mean(y)) for y, x in _years(total).items())
+        return cents, _half_up(TOTAL * rate)
+    return cents, sum(_half_up(x * _mean(y)) for y, x in _years(TOTAL).items())
 
 
 @pytest.mark.parametrize("valuation", ["entry-date", "yearly-average"])
@@ -97,10 +112,10 @@ def test_each_rows_rate_is_its_value_over_its_original(tmp_path, run_cli, valuat
         r = rows[p]
         assert Decimal(r["original amount"]) == Decimal(c).scaleb(-2), p
         rate, value = Decimal(r["rate"]), Decimal(r["normalised"])
-        if valuation == "entry-date":
-            fx = Fraction(entry_rate)   # each part valued whole, then its purpose's summed
+        if valuation == "entry-date":   # the entry's pence shared, its purpose's parts summed
+            shares = _shares(pence, [x for _, x in PARTS])
             assert rate == entry_rate and value == Decimal(sum(
-                _half_up(x * fx) for q, x in PARTS if q == p)).scaleb(-2), p
+                s for (q, _), s in zip(PARTS, shares) if q == p)).scaleb(-2), p
         else:   # yearly averages: the row's value over its original amount
             assert rate == _rate_digits(Fraction(value) / Fraction(c, 100)), p
         s = sheet_rows[p]
