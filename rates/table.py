@@ -139,12 +139,19 @@ class Series:
     source: np.ndarray       # str objects
     until: np.datetime64 | None = None   # the last day covered (None: the last date)
     reach: np.ndarray | None = None      # each rate's last day (None: MAX_GAP_DAYS on)
+    held: np.ndarray | None = None       # each rate a user table's (None: none is)
 
     @property
     def reaches(self) -> np.ndarray:
         """The last day each rate may stand for: a published (ECB) rate
         MAX_GAP_DAYS on; a user table's rate to 31 December of its year."""
         return self.dates + _GAP if self.reach is None else self.reach
+
+    @property
+    def helds(self) -> np.ndarray:
+        """Whether each rate is a user table's (held to its reach) rather
+        than a published one (standing for its own day)."""
+        return np.zeros(len(self.dates), dtype=bool) if self.held is None else self.held
 
     @property
     def covered_to(self) -> np.datetime64:
@@ -294,7 +301,7 @@ class RateTable:
                 parts.append(pd.DataFrame({"date": dates, "rate": values.copy(),
                                            "num": values.copy(), "den": _ones(len(dates)),
                                            "source": ecb.source_name(), "priority": 0,
-                                           "reach": dates + _GAP}))
+                                           "reach": dates + _GAP, "held": False}))
         u = self.user
         fwd = u[(u["from"] == EURO) & (u["to"] == code)]
         inv = u[(u["from"] == code) & (u["to"] == EURO)]
@@ -305,14 +312,16 @@ class RateTable:
                                        "num": fwd["rate"].to_numpy(), "den": _ones(len(fwd)),
                                        "source": fwd["source"].to_numpy(),
                                        "priority": 2 * fwd["priority"].to_numpy() + 1,
-                                       "reach": _year_end(fwd["date"].to_numpy())}))
+                                       "reach": _year_end(fwd["date"].to_numpy()),
+                                       "held": True}))
         if len(inv):
             parts.append(pd.DataFrame({"date": inv["date"].to_numpy(),
                                        "rate": _recip(inv["rate"].to_numpy()),
                                        "num": _ones(len(inv)), "den": inv["rate"].to_numpy(),
                                        "source": inv["source"].to_numpy(),
                                        "priority": 2 * inv["priority"].to_numpy(),
-                                       "reach": _year_end(inv["date"].to_numpy())}))
+                                       "reach": _year_end(inv["date"].to_numpy()),
+                                       "held": True}))
         return _latest_priority(parts)
 
     def series(self, base: str, quote: str) -> Series:
@@ -338,13 +347,15 @@ class RateTable:
                                        "rate": fwd["rate"].to_numpy(),
                                        "source": fwd["source"].to_numpy(),
                                        "priority": 2 * fwd["priority"].to_numpy() + 1 + 10**6,
-                                       "reach": _year_end(fwd["date"].to_numpy())}))
+                                       "reach": _year_end(fwd["date"].to_numpy()),
+                                       "held": True}))
         if len(inv):
             parts.append(pd.DataFrame({"date": inv["date"].to_numpy(),
                                        "rate": _recip(inv["rate"].to_numpy()),
                                        "source": inv["source"].to_numpy(),
                                        "priority": 2 * inv["priority"].to_numpy() + 10**6,
-                                       "reach": _year_end(inv["date"].to_numpy())}))
+                                       "reach": _year_end(inv["date"].to_numpy()),
+                                       "held": True}))
         n_own = len(parts)
         if base == EURO:
             parts.append(self._per_euro(quote).drop(columns=["num", "den"]))
@@ -365,6 +376,7 @@ class RateTable:
                                        j["source_b"] + " + " + j["source_q"]),
                     "priority": np.maximum(j["priority_b"], j["priority_q"]),
                     "reach": np.minimum(j["reach_b"].to_numpy(), j["reach_q"].to_numpy()),
+                    "held": j["held_b"].to_numpy(bool) & j["held_q"].to_numpy(bool),
                     "until": cross_until}))
         if len(fwd) or len(inv):
             # the pair's own table rates replace the rest over their cover (to
@@ -378,7 +390,8 @@ class RateTable:
             raise NoRateRoute(base, quote, self._no_route(base, quote))
         out = Series(base, quote, s["date"].to_numpy().astype("datetime64[D]"),
                      s["rate"].to_numpy(dtype=object), s["source"].to_numpy(dtype=object),
-                     _series_until(parts), s["reach"].to_numpy().astype("datetime64[D]"))
+                     _series_until(parts), s["reach"].to_numpy().astype("datetime64[D]"),
+                     s["held"].to_numpy(dtype=bool))
         self._series[key] = out
         if self._stored:
             _store_series(out)
@@ -522,8 +535,7 @@ class RateTable:
         ``at`` (a date) and ``labels`` (its row's name) name the first row
         in an error."""
         s = self._series_at(base, quote, np.asarray(at).astype("datetime64[D]"), labels)
-        days, idx = self._in_force(s)
-        fy = fiscal_index(days, start_month, start_day)
+        days, idx, fy = self._in_force(s, start_month, start_day)
         n = len(days)
         if not n:
             return pd.DataFrame({"rate": [], "count": [], "first": [], "last": [],
@@ -552,23 +564,32 @@ class RateTable:
             "source": [" + ".join(dict.fromkeys(src[a:b])) for a, b in zip(year_runs, ends)],
         }, index=pd.Index(run_fy[year_runs], name="fy"))
 
-    def _in_force(self, s: Series) -> tuple[np.ndarray, np.ndarray]:
-        """The rate days that have a rate in force, and the index in ``s``
-        of that rate: the as-of lookup of policy previous, where a published
-        (ECB) rate stands for its own day only (a day it is bridged to is
-        not one of its days) and a user table's rate for each day up to the
-        pair's next rate or its reach.  The rate days are the ECB's business
-        days (``_rate_days``); without user tables they are the series' own
-        dates."""
+    def _in_force(self, s: Series, start_month: int = 1, start_day: int = 1
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rate days that have a rate in force, the index in ``s`` of
+        that rate, and each day's (fiscal) year: the as-of lookup of policy
+        previous, where a published (ECB) rate stands for its own day only
+        (a day it is bridged to is not one of its days) and a user table's
+        rate (``Series.helds``) for each day up to the pair's next rate or
+        its reach.  The rate days are the ECB's business days
+        (``_is_rate_day``); a year in which none of them has a rate in force
+        (only a user rate of a weekend at its end) counts its calendar days
+        instead.  Without user tables they are the series' own dates."""
         if not len(self.user):
-            return s.dates, np.arange(len(s))
-        reach = s.reaches
-        days = _rate_days(s.dates[0], max(reach.max(), s.dates[-1]), self.embedded)
+            return s.dates, np.arange(len(s)), fiscal_index(s.dates, start_month, start_day)
+        reach, held = s.reaches, s.helds
+        days = np.arange(s.dates[0], max(reach.max(), s.dates[-1]) + np.timedelta64(1, "D"),
+                         dtype="datetime64[D]")
         i = np.searchsorted(s.dates, days, side="right") - 1
         ic = np.maximum(i, 0)
-        held = reach[ic] > s.dates[ic] + _GAP   # a user table's rate
-        ok = (i >= 0) & ((s.dates[ic] == days) | (held & (days <= reach[ic])))
-        return days[ok], ic[ok]
+        ok = (i >= 0) & ((s.dates[ic] == days) | (held[ic] & (days <= reach[ic])))
+        days, ic = days[ok], ic[ok]
+        fy = fiscal_index(days, start_month, start_day)
+        rate_day = _is_rate_day(days, self.embedded)
+        if not rate_day.all():
+            keep = rate_day | ~np.isin(fy, np.unique(fy[rate_day]))
+            days, ic, fy = days[keep], ic[keep], fy[keep]
+        return days, ic, fy
 
 
 @functools.cache
@@ -577,18 +598,16 @@ def _ecb_days() -> np.ndarray:
     return np.unique(ecb.load_ecb()["date"].to_numpy().astype("datetime64[D]"))
 
 
-def _rate_days(lo: np.datetime64, hi: np.datetime64, embedded: bool) -> np.ndarray:
-    """The days from ``lo`` to ``hi`` a yearly average counts: the ECB's
-    business days within the span of its data, every calendar day outside
-    it (years before 1999 or after the data's end, or with no embedded
-    rates), where only user tables give rates."""
-    every = np.arange(lo, hi + np.timedelta64(1, "D"), dtype="datetime64[D]")
+def _is_rate_day(days: np.ndarray, embedded: bool) -> np.ndarray:
+    """Whether each day counts in a yearly average: the ECB's business days
+    within the span of its data, every calendar day outside it (years
+    before 1999 or after the data's end, or with no embedded rates), where
+    only user tables give rates."""
     if not embedded:
-        return every
+        return np.ones(len(days), dtype=bool)
     ecb_days = _ecb_days()
-    outside = (every < ecb_days[0]) | (every > ecb_days[-1])
-    inside = ecb_days[(ecb_days >= lo) & (ecb_days <= hi)]
-    return np.union1d(every[outside], inside)
+    outside = (days < ecb_days[0]) | (days > ecb_days[-1])
+    return outside | np.isin(days, ecb_days)
 
 
 # ------------------------------------------------ stored series (ECB only)
@@ -772,11 +791,16 @@ def _cross(b: pd.DataFrame, q: pd.DataFrame) -> tuple[pd.DataFrame, np.datetime6
     iq = np.searchsorted(qd, dates, side="right") - 1
     j = pd.DataFrame({"date": dates})
     for leg, idx, sfx in ((b, ib, "_b"), (q, iq, "_q")):
-        for c in ("rate", "num", "den", "source", "priority", "reach"):
+        for c in ("rate", "num", "den", "source", "priority", "reach", "held"):
             j[c + sfx] = leg[c].to_numpy()[idx]
     # a leg's latest rate beyond its reach (a hole in its data) makes no cross
     fresh = dates <= np.minimum(j["reach_b"].to_numpy(), j["reach_q"].to_numpy())
-    return j[fresh].reset_index(drop=True), until
+    # two published legs pair up on their common dates only, as without user
+    # rows: a user row elsewhere in a leg must not bridge the other leg's
+    # dates (ISK->GBP to 2008-12-16 past ISK's last rate of 12-09)
+    user = j["held_b"].to_numpy(bool) | j["held_q"].to_numpy(bool)
+    both = (bd[ib] == dates) & (qd[iq] == dates)
+    return j[fresh & (user | both)].reset_index(drop=True), until
 
 
 def _series_until(parts) -> np.datetime64 | None:
@@ -809,7 +833,8 @@ def _latest_priority(parts) -> pd.DataFrame:
     if not parts:   # a leg's columns too (num, den), so a cross finds none
         return pd.DataFrame({"date": np.array([], dtype="datetime64[D]"), "rate": [],
                              "num": [], "den": [], "source": [], "priority": [],
-                             "reach": np.array([], dtype="datetime64[D]")})
+                             "reach": np.array([], dtype="datetime64[D]"),
+                             "held": np.array([], dtype=bool)})
     s = pd.concat(parts, ignore_index=True)
     s = s.sort_values(["date", "priority"], kind="stable")
     return s.drop_duplicates("date", keep="last").reset_index(drop=True)
