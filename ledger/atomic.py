@@ -62,10 +62,18 @@ def _fit(stem: str, tail: str) -> str:
     return stem.encode("utf-8", "surrogateescape")[:room].decode("utf-8", "ignore") + tail
 
 
-def temp_name(name: str, suffix: str = ".tmp") -> str:
-    """A hidden name for a temporary file or folder beside ``name``: unique,
-    and under NAME_MAX bytes however long ``name`` is."""
-    return _fit("." + name, f".{secrets.token_hex(4)}{suffix}")
+def temp_name(name: str, suffix: str = ".tmp", token: str | None = None) -> str:
+    """A hidden name for a temporary file or folder beside ``name``: unique
+    (``token``: 8 hex digits of the caller's instead of random ones), and
+    under NAME_MAX bytes however long ``name`` is."""
+    return _fit("." + name, f".{token or secrets.token_hex(4)}{suffix}")
+
+
+def _file_token(st: os.stat_result) -> str:
+    """8 hex digits naming one version of a file (its inode and mtime): an
+    ``.old`` backup carries its replacement's, so ``leftovers`` can tell
+    whether NAME is still the file that replaced it."""
+    return hashlib.blake2b(f"{st.st_ino}:{st.st_mtime_ns}".encode(), digest_size=4).hexdigest()
 
 
 def real_path(path: str | os.PathLike) -> Path:
@@ -520,8 +528,9 @@ def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
                     fh.write(data)
                     fh.flush()
                     os.fsync(fd)
+                    version = _file_token(os.fstat(fd))
                 if not one["new"]:
-                    old = temp_name(name, ".old")
+                    old = temp_name(name, ".old", version)
                     try:
                         os.link(name, old, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
                         one["old"] = old
@@ -601,7 +610,7 @@ def _put_back(done: list[dict[str, Any]], staged: list[dict[str, Any]],
         + "; check the ledger before using it") from None
 
 
-_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.(?P<kind>tmp|old)")
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<token>[0-9a-f]{8})\.(?P<kind>tmp|old)")
 
 
 def leftovers(folder: str | os.PathLike) -> list[str]:
@@ -625,7 +634,7 @@ def leftovers(folder: str | os.PathLike) -> list[str]:
                 continue
         if m["kind"] == "tmp":
             said.append(f"{left}: the new {target.name} of a write that was interrupted, never "
-                        f"put in place ({target.name} is as before it); remove it")
+                        f"put in place; remove it")
             continue
         try:
             same = os.path.samefile(left, target)
@@ -634,10 +643,10 @@ def leftovers(folder: str | os.PathLike) -> list[str]:
         if same:
             said.append(f"{left}: a second name of {target.name} left by an interrupted write, "
                         f"the same file; remove it")
-        elif _written_since(left, target):
+        elif not _still_replacing(m["token"], target):
             said.append(f"{left}: {target.name} as it was before a write that was interrupted; "
-                        f"{target.name} was written after this backup: compare before "
-                        f"restoring (restoring would undo that write)")
+                        f"{target.name} has changed since (written again, or copied): compare "
+                        f"before restoring (restoring would undo any later write)")
         else:
             said.append(f"{left}: {target.name} as it was before a write that was interrupted "
                         f"after replacing it; if the ledger's other files were not written, "
@@ -645,13 +654,12 @@ def leftovers(folder: str | os.PathLike) -> list[str]:
     return said
 
 
-def _written_since(old: Path, target: Path) -> bool:
-    """Was ``target`` written after its second name ``old`` was made?  The
-    interrupted write's new file was written before the link that made
-    ``old`` (and the rename that unlinked the old name), each of which sets
-    ``old``'s ctime; a later write's file is written after both."""
+def _still_replacing(token: str, target: Path) -> bool:
+    """Is ``target`` still the file whose write left the ``.old`` named with
+    ``token``?  Anything else (a later write, a copy, a missing file) is
+    "no": restoring the backup could undo a later write."""
     try:
-        return os.stat(target).st_mtime_ns > os.lstat(old).st_ctime_ns
+        return _file_token(os.stat(target)) == token
     except OSError:
         return False
 

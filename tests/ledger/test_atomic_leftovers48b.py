@@ -65,6 +65,40 @@ def test_a_backup_older_than_its_file_is_not_advised_back(tmp_path):
     old = _killed_write(tmp_path)
     write_atomic(tmp_path / "a.toml", "a = 3\n")
     [said] = [s for s in leftovers(tmp_path) if s.startswith(str(old))]
-    assert " mv " not in said and "a.toml was written after this backup: compare before " \
-           "restoring (restoring would undo that write)" in said, said
+    assert " mv " not in said and "a.toml has changed since (written again, or copied): " \
+           "compare before restoring" in said, said
     assert old.read_bytes() == b"a = 1\n"
+    # the backup's ctime moved (chmod, a backup tool's hard link): still not advised back
+    os.chmod(old, 0o600)
+    os.link(old, tmp_path / "elsewhere")
+    [said] = [s for s in leftovers(tmp_path) if s.startswith(str(old))]
+    assert " mv " not in said, said
+
+
+_KILLED_BEFORE = textwrap.dedent("""
+    import os, sys
+    from ledger.atomic import write_all_atomic
+    def replace(*a, **k):
+        os._exit(137)
+    os.replace = replace
+    d = sys.argv[1]
+    write_all_atomic({d + "/a.toml": b"a = 2\\n", d + "/b.toml": b"b = 2\\n"})
+""")
+
+
+def test_a_second_name_left_before_any_rename_is_never_advised_back(tmp_path):
+    """review48b: killed after the backups' links, before the first rename,
+    then a.toml written whole: the backup (a = 1) must not be advised over
+    the later write (a = 3), whatever its ctime says."""
+    (tmp_path / "a.toml").write_bytes(b"a = 1\n")
+    (tmp_path / "b.toml").write_bytes(b"b = 1\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    r = subprocess.run([sys.executable, "-c", _KILLED_BEFORE, str(tmp_path)], env=env, cwd="/",
+                       capture_output=True, text=True)
+    assert r.returncode == 137, r.stderr
+    [old] = tmp_path.glob(".a.toml.*.old")
+    [said] = [s for s in leftovers(tmp_path) if s.startswith(str(old))]
+    assert "the same file; remove it" in said, said
+    write_atomic(tmp_path / "a.toml", "a = 3\n")
+    [said] = [s for s in leftovers(tmp_path) if s.startswith(str(old))]
+    assert " mv " not in said and old.read_bytes() == b"a = 1\n", said
