@@ -19,7 +19,7 @@ import itertools
 import os
 import re
 from collections import Counter
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -87,6 +87,7 @@ _V1_LINE = re.compile(r"^1(\.|$)")
 _VALUE_ELEMENT = re.compile(r"(<value\b[^>]*>\s*([^<\s]*)\s*</value>)")
 _VALUE_START = re.compile(r"<value(?=[\s/>])")
 _NUMBER = re.compile(r"[+-]?[0-9]{1,40}(?:\.[0-9]{1,40})?")   # xsd:decimal: ASCII digits
+_PERCENT = re.compile(r"\+?(?:[0-9]{1,40}(?:\.[0-9]{0,40})?|\.[0-9]{1,40})")   # and not negative
 _ZERO = Decimal(0)
 
 
@@ -175,14 +176,15 @@ class _BadPercent(ValueError):
 def _pct(v: str | None, el=None, what: str = "") -> Decimal | None:
     if v is None or not v.strip():
         return None
+    where = f"{what} (line {el.sourceline if el is not None else '?'}): percentage {v.strip()[:40]!r}"
     if foreign_digits(v):
-        raise _BadPercent(f"{what} (line {el.sourceline if el is not None else '?'}): percentage "
-                          f"{v.strip()[:40]!r} is written with digits other than 0-9: not imported")
-    try:
-        d = Decimal(v.strip())
-    except InvalidOperation:
-        return None
-    return d if d.is_finite() and d >= 0 else None
+        raise _BadPercent(f"{where} is written with digits other than 0-9: not imported")
+    # xsd:decimal, not negative: "33,3", "2e1", "-5" are no percentage to guess at
+    if not _PERCENT.fullmatch(v.strip()):
+        raise _BadPercent(f"{where} is not a number from 0 (digits 0-9, an optional point): "
+                          f"not imported")
+    d = Decimal(v.strip())
+    return d if d.is_finite() else None
 
 
 # the children of an <iati-activity> the reader looks at (``_Activity.of``, ``kid``)
@@ -991,7 +993,8 @@ def _summary(tally) -> str:
     """The file's count-once line: which rule counted how many activities,
     and the total counted per currency."""
     rules = ", ".join(f"{n} by {rule}" for rule, n in tally["rules"].items())
-    money = ", ".join(f"{plain_decimal(v)} {c}" for c, v in sorted(tally["counted"].items()))
+    money = ", ".join(f"{plain_decimal(v)} {c}" for c, v in sorted(tally["counted"].items())) \
+        or "nothing (every item refused)"
     return (f"counted once per activity (docs/interop.md, Counting once): {rules}; counted "
             f"{money}; {tally['linked']} item(s) linked to what counts them, measured but not "
             f"added")
