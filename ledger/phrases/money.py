@@ -1520,8 +1520,10 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
                     atom = replace(atom, amount=_tidy_amount(low), scale=high.scale)
                 return start, high.end, atom, high.amount, opener.group("q") if opener else ""
             bare = _BARE_HIGH_RE.match(text, to.end())
-            if high is None and bare and atom.prefixed and (bare.group("s") or atom.scale):
-                exp = _SCALES[bare.group("s").lower()] if bare.group("s") else atom.scale
+            if high is None and bare and atom.prefixed and bare.group("s"):
+                # the upper bound's scale is shared back ("£5-7m"), never
+                # forward: "£5m - 2016 round" is £5m, no range to £2,016m
+                exp = _SCALES[bare.group("s").lower()]
                 value = parse_number(bare.group("n")).scaleb(exp)
                 low, low_exp = atom.amount if atom.scale else atom.amount.scaleb(exp), exp
                 if low >= value and not atom.scale and atom.amount < value:
