@@ -248,15 +248,19 @@ def _comma_in_sentence(text: str, sentence_ends: list[int], start: int, end: int
     every number that reads either way is) is not sure: its sentence
     writes another number with a decimal comma ("1,5"), as a writer who
     groups with the dot does.  Said, never guessed: "1.250" is also 1.25."""
-    if not any(POINT in n and read_number(n, COMMA) not in (None, read_number(n, POINT))
+    # "1.500.000" or "12.500,50" reads one way only: nothing to check
+    if not any(POINT in n and read_number(n, POINT) is not None
+               and read_number(n, COMMA) not in (None, read_number(n, POINT))
                for n in phrase_numbers(figure)):
         return ""
     i = bisect.bisect_right(sentence_ends, start)
     j = bisect.bisect_left(sentence_ends, end)
-    sentence = text[sentence_ends[i - 1] if i else 0:
-                    sentence_ends[j] if j < len(sentence_ends) else len(text)]
-    comma = next((n for n in phrase_numbers(sentence)
-                  if read_number(n, POINT) is None and read_number(n, COMMA) is not None), None)
+    # the rest of the sentence, the figure's own phrase left out
+    rest = (text[sentence_ends[i - 1] if i else 0:start],
+            text[end:sentence_ends[j] if j < len(sentence_ends) else len(text)])
+    comma = next((n for part in rest for n in phrase_numbers(part)
+                  if COMMA in n and read_number(n, POINT) is None
+                  and read_number(n, COMMA) is not None), None)
     if comma is None:
         return ""
     return f"the same sentence writes {comma!r} with a decimal comma: check"
