@@ -255,10 +255,11 @@ def _comma_in_sentence(text: str, sentence_ends: list[int], start: int, end: int
         return ""
     i = bisect.bisect_right(sentence_ends, start)
     j = bisect.bisect_left(sentence_ends, end)
-    # the rest of the sentence, the figure's own phrase left out
-    rest = (text[sentence_ends[i - 1] if i else 0:start],
-            text[end:sentence_ends[j] if j < len(sentence_ends) else len(text)])
-    comma = next((n for part in rest for n in phrase_numbers(part)
+    sentence = text[sentence_ends[i - 1] if i else 0:
+                    sentence_ends[j] if j < len(sentence_ends) else len(text)]
+    # a number only the comma reads: never the figure's own (the dot reads
+    # it), and it may be its range's upper bound ("€250.000 – 1,5 million")
+    comma = next((n for n in phrase_numbers(sentence)
                   if COMMA in n and read_number(n, POINT) is None
                   and read_number(n, COMMA) is not None), None)
     if comma is None:

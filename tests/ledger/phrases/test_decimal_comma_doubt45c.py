@@ -28,6 +28,9 @@ def _unsure(text: str) -> list[str]:
     ("Die Kosten betragen 250.000 Euro und 1,2 Mio. Euro.", [COMMA_SAID.format("1,2")]),
     ("They paid €250.000 and €1.500.000 and €2,5 million.",
      [COMMA_SAID.format("2,5"), "", ""]),
+    # the other figure may be the range's upper bound
+    ("It costs between 250.000 and 1,5 million euros.", [COMMA_SAID.format("1,5")]),
+    ("Entre 250.000 et 1,5 million d'euros.", [COMMA_SAID.format("1,5")]),
 ])
 def test_only_a_figure_read_two_ways_is_said_with_the_other_figures_comma(text, expected):
     assert _unsure(text) == expected
