@@ -936,13 +936,18 @@ def _groups_after(text: str, end: int, top: int, exp: int, code: str) -> tuple[i
             return 0, end, ""
         nxt = _NEXT_WORD.match(text, at)
         groups = " ".join(text[end:at].split())
-        return 0, end, (f"{groups!r} after it" + (f", before {nxt.group(1)!r}," if nxt else "")
-                        + " is not read as part of it (a count of what follows, or of the "
-                        "money: check the document)")
+        return 0, end, _not_read(f"{groups!r} after it"
+                                 + (f", before {nxt.group(1)!r}," if nxt else ""))
     return more, at, ""
 
 
 _NEXT_WORD = lazy_re(rf"{_WS}*(\S+)")
+
+
+def _not_read(said: str, count_of: str = "what follows") -> str:
+    """The doubt said of digit groups or words left beside a figure."""
+    return (f"{said} is not read as part of it (a count of {count_of}, or of the money: "
+            "check the document)")
 
 
 def _atom_from(m: re.Match) -> AmountMatch:
@@ -1005,8 +1010,7 @@ def _atom_from(m: re.Match) -> AmountMatch:
             and _SCALES[g.group(2).lower()] < exp and _currency_after(m.string, g.end()) is None:
         # "£3.5 million 200 thousand": no groups after a decimal, and no
         # silence ("… 200 thousand pounds" or "… euros" is an amount of its own)
-        unsure = (f"{' '.join(g.group(0).split())!r} after it is not read as part of it "
-                  "(a count of what follows, or of the money: check the document)")
+        unsure = _not_read(f"{' '.join(g.group(0).split())!r} after it")
     if vulgar:     # "£2½ million": whole digits and the fraction, then the scale
         if not num.isdigit():
             raise NotANumber(f"not a number: {num + vulgar!r}")
@@ -1045,8 +1049,7 @@ def _unsure_before(text: str, start: int, words: bool) -> str:
     if sign and currency_code(sign.group("t")):
         return ""
     said = re.sub(r",?(?: and)?$", "", " ".join(before.group(0).split()))   # "5 million, and"
-    return (f"{said!r} right before it is not read as part of it (a count of something "
-            "else, or of the money: check the document)")
+    return _not_read(f"{said!r} right before it", "something else")
 
 
 def _compound_groups(words: str, exp: int) -> list[tuple[str, int, str]]:
