@@ -303,7 +303,7 @@ def _respective_lists(mentions: list[Mention], atoms: list, qualifiers: list[str
             end = max(end, where.original(flat_end - 1) + 1)
         qualifier, qtext = out[i].qualifier, qualifiers[i]
         shared = qualifier not in ("exact", "range") and qtext
-        own = all(atoms[k].prefixed and not atoms[k].scale for k in range(i, j))
+        own = all(atoms[k].own for k in range(i, j))
         for k in range(i, j + 1):
             m = out[k]
             if shared:

@@ -765,6 +765,7 @@ class AmountMatch:
     prefixed: bool = False   # the currency came first ("£5", "EUR 5")
     inexact: bool = False    # a third of the scale, rounded to the minor unit: "about"
     respective: bool = False  # "six" of "six and seven million pounds respectively"
+    own: bool = False        # listed and keeping its value: "£600,000" (``_keeps_own``)
     unsure: str = ""         # digits said with the figure and not read in it: why, for a warning
 
 
@@ -1165,7 +1166,7 @@ def iter_atoms(text: str, pos: int = 0, too_large: list | None = None) -> Iterat
         if join == "and" and atom.scale and respective_end(text, atom.end) is not None:
             # "£600,000 and £7 million respectively": an amount written in
             # full keeps its own value, only "£6" takes the scale
-            held = [replace(a, respective=True) if _keeps_own(a.amount, atom) else
+            held = [replace(a, respective=True, own=True) if _keeps_own(a.amount, atom) else
                     replace(a, amount=_tidy_amount(a.amount.scaleb(atom.scale)),
                             scale=atom.scale, respective=True) for a in held]
         yield from held
