@@ -215,13 +215,20 @@ def _toml_str(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)   # JSON string escapes are valid TOML
 
 
+def _drafted_qualifier(m) -> str:
+    """The qualifier the draft records: a range's lower bound as 'at least'
+    (an entry holds one amount)."""
+    return "at least" if m.qualifier == "range" else m.qualifier
+
+
 def _draft_amount(m) -> str:
-    """The amount as written, with its qualifier; a range's lower bound as
-    'at least' (an entry holds one amount)."""
+    """The amount as written, with its qualifier; a range's lower bound
+    with the qualifier ``_drafted_qualifier`` gives it."""
     if m.qualifier == "range":
+        said = _drafted_qualifier(m)
         if m.currency not in known_currencies():     # francs CFA to be settled (a TODO says so)
-            return f"at least {plain_decimal(m.amount)} {m.currency}"
-        return f"at least {format_amount_phrase(m.amount, m.currency)}"
+            return f"{said} {plain_decimal(m.amount)} {m.currency}"
+        return f"{said} {format_amount_phrase(m.amount, m.currency)}"
     written = " ".join(m.amount_text.split())
     if m.qualifier == "exact" and m.currency in known_currencies() and m.amount > 0:
         try:
@@ -298,9 +305,8 @@ def draft_toml(results) -> str:
                 f"amount = {_toml_str(_draft_amount(m))}",
             ]
             if m.upper is not None:     # a range, or "about" one ("about £5-7m")
-                said = "at least" if m.qualifier == "range" else m.qualifier
                 lines.insert(-1, f"# TODO: the source gives a range ({one_line(' '.join(m.phrase.split()))}); "
-                                 f"the draft records its lower bound as {said!r}")
+                                 f"the draft records its lower bound as {_drafted_qualifier(m)!r}")
             if m.across_break:
                 lines.insert(-1, f"# TODO: a line break splits digits at the figure "
                                  f"({one_line(_toml_str(m.across_break))}): check the amount in the document")

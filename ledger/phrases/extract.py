@@ -248,15 +248,20 @@ def _comma_in_sentence(text: str, sentence_ends: list[int], start: int, end: int
     every number that reads either way is) is not sure: its sentence
     writes another number with a decimal comma ("1,5"), as a writer who
     groups with the dot does.  Said, never guessed: "1.250" is also 1.25."""
-    if not any(POINT in n and read_number(n, COMMA) not in (None, read_number(n, POINT))
+    # "1.500.000" or "12.500,50" reads one way only: nothing to check
+    if not any(POINT in n and read_number(n, POINT) is not None
+               and read_number(n, COMMA) not in (None, read_number(n, POINT))
                for n in phrase_numbers(figure)):
         return ""
     i = bisect.bisect_right(sentence_ends, start)
     j = bisect.bisect_left(sentence_ends, end)
     sentence = text[sentence_ends[i - 1] if i else 0:
                     sentence_ends[j] if j < len(sentence_ends) else len(text)]
+    # a number only the comma reads: never the figure's own (the dot reads
+    # it), and it may be its range's upper bound ("€250.000 – 1,5 million")
     comma = next((n for n in phrase_numbers(sentence)
-                  if read_number(n, POINT) is None and read_number(n, COMMA) is not None), None)
+                  if COMMA in n and read_number(n, POINT) is None
+                  and read_number(n, COMMA) is not None), None)
     if comma is None:
         return ""
     return f"the same sentence writes {comma!r} with a decimal comma: check"
@@ -298,7 +303,7 @@ def _respective_lists(mentions: list[Mention], atoms: list, qualifiers: list[str
             end = max(end, where.original(flat_end - 1) + 1)
         qualifier, qtext = out[i].qualifier, qualifiers[i]
         shared = qualifier not in ("exact", "range") and qtext
-        own = all(atoms[k].prefixed and not atoms[k].scale for k in range(i, j))
+        own = all(atoms[k].own for k in range(i, j))
         for k in range(i, j + 1):
             m = out[k]
             if shared:

@@ -765,6 +765,7 @@ class AmountMatch:
     prefixed: bool = False   # the currency came first ("£5", "EUR 5")
     inexact: bool = False    # a third of the scale, rounded to the minor unit: "about"
     respective: bool = False  # "six" of "six and seven million pounds respectively"
+    own: bool = False        # listed and keeping its value: "£600,000" (``_keeps_own``)
     unsure: str = ""         # digits said with the figure and not read in it: why, for a warning
 
 
@@ -936,13 +937,18 @@ def _groups_after(text: str, end: int, top: int, exp: int, code: str) -> tuple[i
             return 0, end, ""
         nxt = _NEXT_WORD.match(text, at)
         groups = " ".join(text[end:at].split())
-        return 0, end, (f"{groups!r} after it" + (f", before {nxt.group(1)!r}," if nxt else "")
-                        + " is not read as part of it (a count of what follows, or of the "
-                        "money: check the document)")
+        return 0, end, _not_read(f"{groups!r} after it"
+                                 + (f", before {nxt.group(1)!r}," if nxt else ""))
     return more, at, ""
 
 
 _NEXT_WORD = lazy_re(rf"{_WS}*(\S+)")
+
+
+def _not_read(said: str, count_of: str = "what follows") -> str:
+    """The doubt said of digit groups or words left beside a figure."""
+    return (f"{said} is not read as part of it (a count of {count_of}, or of the money: "
+            "check the document)")
 
 
 def _atom_from(m: re.Match) -> AmountMatch:
@@ -1005,8 +1011,7 @@ def _atom_from(m: re.Match) -> AmountMatch:
             and _SCALES[g.group(2).lower()] < exp and _currency_after(m.string, g.end()) is None:
         # "£3.5 million 200 thousand": no groups after a decimal, and no
         # silence ("… 200 thousand pounds" or "… euros" is an amount of its own)
-        unsure = (f"{' '.join(g.group(0).split())!r} after it is not read as part of it "
-                  "(a count of what follows, or of the money: check the document)")
+        unsure = _not_read(f"{' '.join(g.group(0).split())!r} after it")
     if vulgar:     # "£2½ million": whole digits and the fraction, then the scale
         if not num.isdigit():
             raise NotANumber(f"not a number: {num + vulgar!r}")
@@ -1045,8 +1050,7 @@ def _unsure_before(text: str, start: int, words: bool) -> str:
     if sign and currency_code(sign.group("t")):
         return ""
     said = re.sub(r",?(?: and)?$", "", " ".join(before.group(0).split()))   # "5 million, and"
-    return (f"{said!r} right before it is not read as part of it (a count of something "
-            "else, or of the money: check the document)")
+    return _not_read(f"{said!r} right before it", "something else")
 
 
 def _compound_groups(words: str, exp: int) -> list[tuple[str, int, str]]:
@@ -1162,7 +1166,7 @@ def iter_atoms(text: str, pos: int = 0, too_large: list | None = None) -> Iterat
         if join == "and" and atom.scale and respective_end(text, atom.end) is not None:
             # "£600,000 and £7 million respectively": an amount written in
             # full keeps its own value, only "£6" takes the scale
-            held = [replace(a, respective=True) if _keeps_own(a.amount, atom) else
+            held = [replace(a, respective=True, own=True) if _keeps_own(a.amount, atom) else
                     replace(a, amount=_tidy_amount(a.amount.scaleb(atom.scale)),
                             scale=atom.scale, respective=True) for a in held]
         yield from held
@@ -1520,8 +1524,10 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
                     atom = replace(atom, amount=_tidy_amount(low), scale=high.scale)
                 return start, high.end, atom, high.amount, opener.group("q") if opener else ""
             bare = _BARE_HIGH_RE.match(text, to.end())
-            if high is None and bare and atom.prefixed and (bare.group("s") or atom.scale):
-                exp = _SCALES[bare.group("s").lower()] if bare.group("s") else atom.scale
+            if high is None and bare and atom.prefixed and bare.group("s"):
+                # the upper bound's scale is shared back ("£5-7m"), never
+                # forward: "£5m - 2016 round" is £5m, no range to £2,016m
+                exp = _SCALES[bare.group("s").lower()]
                 value = parse_number(bare.group("n")).scaleb(exp)
                 low, low_exp = atom.amount if atom.scale else atom.amount.scaleb(exp), exp
                 if low >= value and not atom.scale and atom.amount < value:
