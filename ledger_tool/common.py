@@ -510,7 +510,8 @@ def _refuse_at(path, where: Path, ledgers, done: set[Path], *, dataset: bool, fo
     if dataset or folder:
         return
     for ledger in _one_file_ledgers_around(where):   # their archives beside them
-        if real_path(ledger) not in done:
+        # the output itself is judged above (_journal_output, with ``rewritable``)
+        if real_path(ledger) not in done and real_path(ledger) != real_path(where):
             done.add(real_path(ledger))
             refuse_ledger(path, ledger, append=append)
     why = None
