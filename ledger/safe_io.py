@@ -87,16 +87,15 @@ def archive_parts(folder: Path, options: Path | None = None) -> tuple[str, ...] 
     ``options``: the file holding the [ledger] table instead, a one-file
     ledger's journal.  (A file over OPTIONS_MAX_BYTES is told from its head,
     ``_named_archive``; when even that cannot tell, the default.)"""
-    return _archive(folder, options)[0] or None
+    return _archive(folder, options)[0]
 
 
 def _archive(folder: Path, options: Path | None = None) -> tuple[tuple[str, ...] | None, bool]:
-    """``archive_parts``, but () for the ledger's own folder (``"."``), and
-    whether the options could be read to tell."""
+    """``archive_parts``, and whether the options could be read to tell."""
     named, known = _named_archive(folder / OPTIONS_FILE if options is None else options)
     name = named.strip() if isinstance(named, str) and named.strip() else DEFAULT_ARCHIVE
     parts = tuple(part for part in re.split(r"[/\\]+", name) if part not in ("", "."))
-    if ".." in parts or os.path.isabs(name):
+    if not parts or ".." in parts or os.path.isabs(name):
         return None, known
     return parts, known
 
@@ -532,10 +531,10 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
             and lp.suffix.lower() in BULK_SUFFIXES else \
             _archive(root, None if lp.is_dir() else real_path(lp))
         for where in {real, Path(os.path.abspath(out))}:   # as written, and where it leads
-            if archive is not None and where.is_relative_to(root) \
+            if archive and where.is_relative_to(root) \
                     and where.relative_to(root).parts[:len(archive)] == archive:
                 raise LedgerError(f"{out}: a document in the source archive "
-                                  f"{'/'.join(archive) or '.'}/ of the ledger {ledger}; ledger-tool "
+                                  f"{'/'.join(archive)}/ of the ledger {ledger}; ledger-tool "
                                   f"never overwrites a ledger's documents (choose another "
                                   f"output)")
             if not known and where.is_relative_to(root) and len(where.relative_to(root).parts) > 1:

@@ -66,15 +66,19 @@ def test_remove_keeps_a_file_a_ledger_with_archive_dot_records(tmp_path, run_cli
     assert run_cli("check", other)[0] == 0
 
 
-def test_a_write_over_a_document_of_a_ledger_with_archive_dot_is_refused(tmp_path, run_cli):
-    doc = _put(tmp_path / "sources" / "f.txt")
-    b = _book(tmp_path / "sources" / "b.toml", ".", "f.txt")
-    code, _, err = run_cli("export", HARBOUR, "--to", "csv", "-o", doc, "--force")
-    assert code == 1 and doc.read_bytes() == TEXT, err
-    assert f"a document in the source archive ./ of the ledger {b}" in err, err
-    new = tmp_path / "sources" / "new.csv"            # a new file there is not one
-    code, _, err = run_cli("export", HARBOUR, "--to", "csv", "-o", new)
-    assert code == 0 and new.is_file(), err
+def test_ordinary_writes_beside_a_ledger_with_archive_dot_are_allowed(tmp_path, run_cli):
+    """review46b: taking archive "." as "every file under the ledger's folder
+    is a document" refused importing into the ledger's own journal and
+    re-running an export there (--force). Such a ledger's folder is not
+    protected as an archive (as at 6b575a5); only its journal is."""
+    _put(tmp_path / "O" / "f.txt")
+    led = _book(tmp_path / "O" / "a.toml", ".", "f.txt")
+    out = tmp_path / "O" / "report.csv"
+    for _ in range(2):
+        code, _, err = run_cli("export", HARBOUR, "--to", "csv", "-o", out, "--force")
+        assert code == 0 and out.is_file(), err
+    code, _, err = run_cli("export", HARBOUR, "--to", "csv", "-o", led, "--force")
+    assert code == 1 and "never overwrites" in err, err
 
 
 def test_remove_reads_each_ledger_around_once(tmp_path, run_cli, monkeypatch):
