@@ -34,7 +34,7 @@ from ledger.phrases.money import currency_digits, known_currencies
 from ledger.limits import ascii_number, magnitude_problem
 from ledger.safe_io import UnsafeFile, check_file, confine, open_checked
 from ledger.book import Book
-from ledger.imports.rows import EntryRow, Held, HeldEntries
+from ledger.imports.rows import IATI_LOCATOR, EntryRow, Held, HeldEntries, importer_citation
 from ledger.model import LINK_KINDS, NOT_COUNTED, Citation
 import csv
 import datetime as dt
@@ -1051,11 +1051,10 @@ class _LedgerActivities:
         self.held = HeldEntries(entries, "iati-")
         self.of: dict[str, list[Held]] = {}
         for e in self.held.rows:
-            for c in e.sources:
-                m = _LOCATOR.match(c.locator) if c.doc.startswith("iati-") else None
-                if m:
-                    self.of.setdefault(m.group(1), []).append(e)
-                    break
+            c = _own_cite(e.sources)
+            m = IATI_LOCATOR.fullmatch(c.locator) if c is not None else None
+            if m:
+                self.of.setdefault(m["subject"], []).append(e)
         # an id start -> the activity whose entries hold it
         self.taken: dict[str, str] = {}
         for act_id, held in self.of.items():
@@ -1129,8 +1128,9 @@ def _by_locator(held: list[Held], named: list[Record], taken: set[str]) -> dict[
     ids = {r.fields["id"] for r in named} | taken
     free: dict[str, list] = {}
     for e in held:
-        if e.id not in ids and e.sources:
-            free.setdefault(e.sources[0].locator, []).append(e)
+        own = _own_cite(e.sources)
+        if e.id not in ids and own is not None:
+            free.setdefault(own.locator, []).append(e)
     known = {e.id for e in held}
     renamed: dict[str, str] = {}
     for r in named:
@@ -1142,10 +1142,9 @@ def _by_locator(held: list[Held], named: list[Record], taken: set[str]) -> dict[
 
 
 def _own_cite(sources: Iterable[Citation]) -> Citation | None:
-    """The citation the importer wrote: the first of an IATI document that
-    names an activity (a user's own citations come after it)."""
-    return next((c for c in sources if c.doc.startswith("iati-") and _LOCATOR.match(c.locator)),
-                None)
+    """The citation the importer wrote (``importer_citation``): the first
+    of an IATI document in the importer's wording, wherever it sits."""
+    return importer_citation(sources, "iati-")
 
 
 def _unnamed(act_id: str, locator: str) -> str | None:
@@ -1436,8 +1435,9 @@ def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], items: set[s
         for e in held.of.get(act_id, ()):
             if e.id in ids or NOT_COUNTED in e.tags:
                 continue
-            if not e.id.startswith("iati-") and e.sources and e.sources[0].locator in items:
-                problems.append(import_problem(file, e.sources[0].locator, (
+            own = _own_cite(e.sources)
+            if not e.id.startswith("iati-") and own is not None and own.locator in items:
+                problems.append(import_problem(file, own.locator, (
                     f"entry {e.id!r} ({e.file}:{e.line}) cites this item, which this file "
                     f"gives to another entry: left as it is (one item, counted twice "
                     f"unless one is tagged {NOT_COUNTED})"), "warning"))
