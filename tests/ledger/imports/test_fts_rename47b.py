@@ -29,3 +29,16 @@ def test_a_renamed_flow_citing_the_users_source_first_is_updated_in_place(tmp_pa
     assert e.id == f"my-{FLOW}" and e.amount == amount and e.sources[0].locator == "my reading"
     counted = [x for x in ledger.load(book).entries if x.id == f"fts-{FLOW}"]
     assert counted == [] and sum((x.amount for x in _citing(book)), Decimal(0)) == amount
+
+
+def test_a_users_copy_of_a_flow_is_left_as_it_is_and_said(tmp_path, run_cli):
+    book = _renamed(tmp_path, run_cli, f"fts-{FLOW}", "my-copy")
+    first = {e.id: e.amount for e in _citing(book)}
+    later, amount = _revised(tmp_path)
+    err = _import(run_cli, later, book)
+    assert "0 new, 1 updated" in err
+    (said,) = [ln for ln in err.splitlines() if "'my-copy'" in ln]
+    assert f"as entry 'fts-{FLOW}' does" in said and "counted twice" in said
+    got = {e.id: e for e in _citing(book)}
+    assert got[f"fts-{FLOW}"].amount == amount and got["my-copy"].amount == first["my-copy"]
+    assert not any(t.startswith("not-counted") for t in got["my-copy"].tags)
