@@ -1269,15 +1269,19 @@ class _Unnamed:
         r, where = self.items[k]
         return r.fields["source"][0]["locator"] if where == "transaction #" else r.fields["id"]
 
-    def _position(self, eid: str) -> str:
+    def _position(self, eid: str) -> str | None:
         """Where entry ``eid``'s item sat in the file it cites, as ``_place``:
         a transaction's locator, else its id as first given (a fresh id's
         ".N" left out)."""
         loc = self.cited[eid]
-        return loc if _unnamed(self.act_id, loc) == "transaction #" else re.sub(r"\.\d+$", "", eid)
+        if _unnamed(self.act_id, loc) == "transaction #":
+            return loc
+        # a budget's id the user changed says no position: unknown (None)
+        return re.sub(r"\.\d+$", "", eid) if eid.startswith("iati-") else None
 
     def _in_place(self, k: int, eid: str) -> bool:
-        return self._place(k) == self._position(eid)
+        # an entry whose position is unknown (renamed) moved nothing
+        return self._position(eid) in (None, self._place(k))
 
     def waiting(self) -> list[Held]:
         """The entries not yet paired, when a record is not either."""
@@ -1353,7 +1357,7 @@ class _Unnamed:
         # added before it, and an item left is a new entry (a fresh id)
         moved = {self._kind(k) for k, eid in self.paired.items() if not self._in_place(k, eid)}
         withdrawn = f"{NOT_COUNTED}-withdrawn"
-        at: dict[str, list[Held]] = {}
+        at: dict[str | None, list[Held]] = {}
         for e, _ in self.held:
             if e.id not in taken and e.id not in self.claimed and withdrawn not in e.tags:
                 at.setdefault(self._position(e.id), []).append(e)
@@ -1375,6 +1379,26 @@ class _Unnamed:
                 self.paired[k] = there.id
                 taken.add(there.id)
                 del free[self._place(k)]
+        # a renamed budget or planned disbursement (its position unknown):
+        # paired with the one record of its period and type left, where it is
+        # the one such entry left (every other item of the period paired)
+        lost: dict[tuple, list[Held]] = {}
+        for e, w in self.held:
+            if e.id not in taken and e.id not in self.claimed and withdrawn not in e.tags \
+                    and self._position(e.id) is None:
+                lost.setdefault((w, _kind_tag(e.tags)), []).append(e)
+        ends: dict[tuple, list[int]] = {}
+        for k in left:
+            r, where = self.items[k]
+            if k not in self.paired and where != "transaction #":
+                ends.setdefault((where, _kind_tag(r.fields["tags"])), []).append(k)
+        for key, ks in ends.items():
+            got = lost.get(key, [])
+            if len(ks) == 1 and len(got) == 1 and \
+                    sum(1 for e, w in self.held if w == key[0] and e.id not in taken
+                        and withdrawn not in e.tags) == 1:
+                self.paired[ks[0]] = got[0].id
+                taken.add(got[0].id)
         renamed: dict[str, str] = {}
         for k, eid in self.paired.items():
             own = self.items[k][0].fields["id"]
