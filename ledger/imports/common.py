@@ -31,7 +31,7 @@ from ledger.atomic import atomic_file
 from ledger.imports.table import _validate, record_warning, slug
 from ledger.minor import plain_decimal
 from ledger.phrases.money import MoneyError, currency_digits, parse_amount
-from ledger.imports.rows import FTS_LOCATOR, IATI_LOCATOR, EntryRow, check_records, entry_rows
+from ledger.imports.rows import EntryRow, check_records, entry_rows
 from ledger.safe_io import UnsafeFile, confine, load_toml, open_checked, read_bytes
 from ledger.writer import entry_table
 from ledger.edit import merge_entry_text, render_entry
@@ -545,7 +545,13 @@ def data_citation(c: Any) -> bool:
         (doc.startswith("iati-") and _IATI_LOCATOR.fullmatch(loc) is not None)
 
 
-_IATI_LOCATOR, _FTS_LOCATOR = IATI_LOCATOR, FTS_LOCATOR
+# the locators the importers write (iati.py, fts.py): the activity and its item
+# ("transaction #3", "transaction 'REF'", "budget 2012-04-01 to 2013-03-31"), a
+# netted reversal's marked; the flow, its version, reports and update
+_IATI_LOCATOR = re.compile(r"activity (?P<subject>.+?), (?P<item>transaction (?:#\d+|'.*'|\".*\")"
+                           r"|(?:budget|planned disbursement) \S+(?: to \S+)?)"
+                           r"(?P<reversal> \(reversal\))?")
+_FTS_LOCATOR = re.compile(r"flow (?P<subject>\d+) version \S+(?:; .*)?")
 
 
 def _doc_locator(c: Any) -> tuple[str, str]:
@@ -999,7 +1005,7 @@ def _as_written(text: str, fields: dict[str, Any]) -> dict[str, Any]:
     """``fields`` with each field the importer never writes as the entry's
     text gives it (a restated "$2,450,000" stays so, not as the ledger
     renders it: "$2.45 million")."""
-    mine = IMPORTED_FIELDS.get(_importer(fields))
+    mine = IMPORTED_FIELDS.get(str(fields.get("id") or "").split("-", 1)[0])
     try:
         table = tomllib.loads(text)["entry"][0]
     except (tomllib.TOMLDecodeError, KeyError, IndexError, TypeError):
@@ -1073,13 +1079,13 @@ def _locator(new, old) -> str | None:
 
 
 def _importer(fields: dict[str, Any]) -> str:
-    """Which importer made an item ("iati", "fts"): the kind of the data
-    file its importer's citation (``importer_citation``) cites, else (none)
-    its id's start: a renamed entry is known by its citation, whatever id
-    the user gave it."""
+    """Which importer made an item ("iati", "fts"): its id's start, or, for
+    an entry the user renamed, the kind of the data file it cites first."""
+    kind = str(fields.get("id") or "").split("-", 1)[0]
+    if kind in IMPORTED_FIELDS:
+        return kind
     first = next((c for c in fields.get("source") or () if data_citation(c)), None)
-    return _kind(_doc_locator(first)[0]) if first is not None else \
-        str(fields.get("id") or "").split("-", 1)[0]
+    return _kind(_doc_locator(first)[0]) if first is not None else kind
 
 
 def _kind(doc_id: str) -> str:

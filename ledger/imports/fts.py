@@ -25,7 +25,7 @@ from ledger.imports.common import _FTS_LOCATOR, data_citation
 from ledger.errors import LedgerError
 from ledger.book import Book
 from ledger.imports.problem import kind_of, where_of
-from ledger.imports.rows import EntryRow, Held, HeldEntries, importer_citation
+from ledger.imports.rows import EntryRow, Held, HeldEntries
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
 from ledger.model import KEEPS_ZEROS, Entry
 from ledger.limits import date_problem, foreign_digits, json_depth, magnitude_problem
@@ -900,8 +900,8 @@ class _FlowEntries(HeldEntries):
         ids = {e.id for e in self.rows}
         claims: dict[str, list[Held]] = {}
         for e in self.rows:
-            own = importer_citation(e.sources, "fts-") if not e.id.startswith("fts-") else None
-            m = _FTS_LOCATOR.fullmatch(own.locator) if own is not None else None
+            m = _FTS_LOCATOR.fullmatch(e.sources[0].locator or "") \
+                if not e.id.startswith("fts-") and e.sources else None
             if m:
                 claims.setdefault(f"fts-{m['subject']}", []).append(e)
         self.renamed: dict[str, str] = {}
@@ -932,9 +932,9 @@ def _twice(eid: str, entries: list[Held]) -> str:
 
 
 def _cites_fts(e: Held) -> bool:
-    """An entry an FTS import made: it cites a flow of an archived FTS file
-    in the importer's wording (``importer_citation``)."""
-    return importer_citation(e.sources, "fts-") is not None
+    """An entry an FTS import made: it cites a flow of an archived FTS file."""
+    return any(c.doc.startswith("fts-") and (c.locator or "").startswith("flow ")
+               for c in e.sources)
 
 
 def _order_of(f: dict) -> tuple[int, str]:

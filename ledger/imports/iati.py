@@ -34,7 +34,7 @@ from ledger.phrases.money import currency_digits, known_currencies
 from ledger.limits import foreign_digits, magnitude_problem
 from ledger.safe_io import UnsafeFile, check_file, confine, open_checked
 from ledger.book import Book
-from ledger.imports.rows import IATI_LOCATOR, EntryRow, Held, HeldEntries, importer_citation
+from ledger.imports.rows import EntryRow, Held, HeldEntries
 from ledger.model import LINK_KINDS, NOT_COUNTED, Citation
 import csv
 import datetime as dt
@@ -1065,10 +1065,11 @@ class _LedgerActivities:
         self.held = HeldEntries(entries, "iati-")
         self.of: dict[str, list[Held]] = {}
         for e in self.held.rows:
-            c = _own_cite(e.sources)
-            m = IATI_LOCATOR.fullmatch(c.locator) if c is not None else None
-            if m:
-                self.of.setdefault(m["subject"], []).append(e)
+            for c in e.sources:
+                m = _LOCATOR.match(c.locator) if c.doc.startswith("iati-") else None
+                if m:
+                    self.of.setdefault(m.group(1), []).append(e)
+                    break
         # an id start -> the activity whose entries hold it
         self.taken: dict[str, str] = {}
         for act_id, held in self.of.items():
@@ -1142,9 +1143,8 @@ def _by_locator(held: list[Held], named: list[Record], taken: set[str]) -> dict[
     ids = {r.fields["id"] for r in named} | taken
     free: dict[str, list] = {}
     for e in held:
-        own = _own_cite(e.sources)
-        if e.id not in ids and own is not None:
-            free.setdefault(own.locator, []).append(e)
+        if e.id not in ids and e.sources:
+            free.setdefault(e.sources[0].locator, []).append(e)
     known = {e.id for e in held}
     renamed: dict[str, str] = {}
     for r in named:
@@ -1156,9 +1156,10 @@ def _by_locator(held: list[Held], named: list[Record], taken: set[str]) -> dict[
 
 
 def _own_cite(sources: Iterable[Citation]) -> Citation | None:
-    """The citation the importer wrote (``importer_citation``): the first
-    of an IATI document in the importer's wording, wherever it sits."""
-    return importer_citation(sources, "iati-")
+    """The citation the importer wrote: the first of an IATI document that
+    names an activity (a user's own citations come after it)."""
+    return next((c for c in sources if c.doc.startswith("iati-") and _LOCATOR.match(c.locator)),
+                None)
 
 
 def _unnamed(act_id: str, locator: str) -> str | None:
@@ -1283,19 +1284,15 @@ class _Unnamed:
         r, where = self.items[k]
         return r.fields["source"][0]["locator"] if where == "transaction #" else r.fields["id"]
 
-    def _position(self, eid: str) -> str | None:
+    def _position(self, eid: str) -> str:
         """Where entry ``eid``'s item sat in the file it cites, as ``_place``:
         a transaction's locator, else its id as first given (a fresh id's
         ".N" left out)."""
         loc = self.cited[eid]
-        if _unnamed(self.act_id, loc) == "transaction #":
-            return loc
-        # a budget's id the user changed says no position: unknown (None)
-        return re.sub(r"\.\d+$", "", eid) if eid.startswith("iati-") else None
+        return loc if _unnamed(self.act_id, loc) == "transaction #" else re.sub(r"\.\d+$", "", eid)
 
     def _in_place(self, k: int, eid: str) -> bool:
-        # an entry whose position is unknown (renamed) moved nothing
-        return self._position(eid) in (None, self._place(k))
+        return self._place(k) == self._position(eid)
 
     def waiting(self) -> list[Held]:
         """The entries not yet paired, when a record is not either."""
@@ -1371,7 +1368,7 @@ class _Unnamed:
         # added before it, and an item left is a new entry (a fresh id)
         moved = {self._kind(k) for k, eid in self.paired.items() if not self._in_place(k, eid)}
         withdrawn = f"{NOT_COUNTED}-withdrawn"
-        at: dict[str | None, list[Held]] = {}
+        at: dict[str, list[Held]] = {}
         for e, _ in self.held:
             if e.id not in taken and e.id not in self.claimed and withdrawn not in e.tags:
                 at.setdefault(self._position(e.id), []).append(e)
@@ -1393,26 +1390,6 @@ class _Unnamed:
                 self.paired[k] = there.id
                 taken.add(there.id)
                 del free[self._place(k)]
-        # a renamed budget or planned disbursement (its position unknown):
-        # paired with the one record of its period and type left, where it is
-        # the one such entry left (every other item of the period paired)
-        lost: dict[tuple, list[Held]] = {}
-        for e, w in self.held:
-            if e.id not in taken and e.id not in self.claimed and withdrawn not in e.tags \
-                    and self._position(e.id) is None:
-                lost.setdefault((w, _kind_tag(e.tags)), []).append(e)
-        ends: dict[tuple, list[int]] = {}
-        for k in left:
-            r, where = self.items[k]
-            if k not in self.paired and where != "transaction #":
-                ends.setdefault((where, _kind_tag(r.fields["tags"])), []).append(k)
-        for key, ks in ends.items():
-            got = lost.get(key, [])
-            if len(ks) == 1 and len(got) == 1 and \
-                    sum(1 for e, w in self.held if w == key[0] and e.id not in taken
-                        and withdrawn not in e.tags) == 1:
-                self.paired[ks[0]] = got[0].id
-                taken.add(got[0].id)
         renamed: dict[str, str] = {}
         for k, eid in self.paired.items():
             own = self.items[k][0].fields["id"]
@@ -1473,9 +1450,8 @@ def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], items: set[s
         for e in held.of.get(act_id, ()):
             if e.id in ids or NOT_COUNTED in e.tags:
                 continue
-            own = _own_cite(e.sources)
-            if not e.id.startswith("iati-") and own is not None and own.locator in items:
-                problems.append(import_problem(file, own.locator, (
+            if not e.id.startswith("iati-") and e.sources and e.sources[0].locator in items:
+                problems.append(import_problem(file, e.sources[0].locator, (
                     f"entry {e.id!r} ({e.file}:{e.line}) cites this item, which this file "
                     f"gives to another entry: left as it is (one item, counted twice "
                     f"unless one is tagged {NOT_COUNTED})"), "warning"))

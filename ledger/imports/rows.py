@@ -22,7 +22,6 @@ them with the ledger's entries as rows too: no ``Entry`` is made.
 from __future__ import annotations
 
 import dataclasses
-import re
 from json.encoder import encode_basestring as _quoted
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -287,43 +286,20 @@ def _held_rows(book: Book, prefix: str) -> list[Held]:
     return out
 
 
-# the locators the importers write (iati.py, fts.py): the activity and its item
-# ("transaction #3", "transaction 'REF'", "budget 2012-04-01 to 2013-03-31"), a
-# netted reversal's marked; the flow, its version, reports and update
-IATI_LOCATOR = re.compile(r"activity (?P<subject>.+?), (?P<item>transaction (?:#\d+|'.*'|\".*\")"
-                          r"|(?:budget|planned disbursement) \S+(?: to \S+)?)"
-                          r"(?P<reversal> \(reversal\))?")
-FTS_LOCATOR = re.compile(r"flow (?P<subject>\d+) version \S+(?:; .*)?")
-_WORDING = {"iati-": IATI_LOCATOR, "fts-": FTS_LOCATOR}
-
-
-def importer_citation(sources: Iterable[Citation], prefix: str) -> Citation | None:
-    """The importer's citation of an entry (``prefix`` "iati-", "fts-"):
-    its first citation, wherever it sits, of a document that importer
-    archived whose locator is the whole of one the importer writes; a
-    locator in the user's own words is the user's."""
-    wording = _WORDING.get(prefix)
-    if wording is None:
-        return None
-    return next((c for c in sources if c.doc.startswith(prefix)
-                 and wording.fullmatch(c.locator or "") is not None), None)
-
-
 def imported(book: Book, prefix: str):
     """The mask (numpy bool per entry) of ``book``'s entries an importer
-    made: their id begins with ``prefix`` ("iati-", "fts-"), or they carry
-    an importer's citation (``importer_citation``): an imported entry whose
-    id the user changed is still the item it cites."""
+    made: their id begins with ``prefix`` ("iati-", "fts-"), or their first
+    citation is of a document of that importer (its ids begin so too): an
+    imported entry whose id the user changed is still the item it cites."""
     import numpy as np
 
     mask = book.tables.entries["id"].astype(str).str.startswith(prefix).to_numpy(dtype=bool,
                                                                              copy=True)
     ci = book.tables.citations
-    wording = _WORDING.get(prefix)
-    if wording is not None and len(ci):
-        ours = ci["doc"].astype(str).str.startswith(prefix).to_numpy(dtype=bool) & \
-            ci["locator"].fillna("").astype(str).str.fullmatch(wording.pattern).to_numpy(dtype=bool)
-        mask[ci["entry"].to_numpy(dtype=np.int64)[ours]] = True
+    if prefix and len(ci):
+        first = ci[~ci["entry"].duplicated()]
+        first = first[first["doc"].astype(str).str.startswith(prefix).to_numpy(dtype=bool)]
+        mask[first["entry"].to_numpy(dtype=np.int64)] = True
     return mask
 
 
