@@ -30,7 +30,7 @@ from ledger.edit import writing
 from ledger.errors import LedgerError
 from ledger.imports import bulk
 from ledger.memory import gc_paused
-from ledger.imports.rows import imported, refused_ids
+from ledger.imports.rows import refused_ids
 from ledger.imports.problem import dropped, import_problem, items_of, kind_of, where_of
 from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish,
                                    kept_to_the_end, load_names, read_file, replace_entries)
@@ -193,11 +193,12 @@ def inputs(path: str, kind: str) -> list[Path]:
 
 
 def _imported_entries(book, prefix: str) -> Any:
-    """The ledger's entries an importer made (ids "fts-...", "iati-...", or
-    renamed: ``imported``), as a Book, whose tables its reader reads."""
+    """The ledger's entries an importer made (ids "fts-...", "iati-..."),
+    as a Book, whose tables its reader reads."""
     if not len(book):
         return ()
-    mask = imported(book, prefix)
+    ids = book.tables.entries["id"].astype(str)
+    mask = ids.str.startswith(prefix).to_numpy(dtype=bool)
     return book.subset(mask) if mask.any() else ()
 
 

@@ -638,7 +638,7 @@ def same_data(fields: dict[str, Any], old: Entry | EntryRow,
                 same_file is not None and same_file(str(a.get("doc")), str(b.get("doc"))))
             for a, b in zip(new_cites, theirs_old)):
         return True
-    kind = _importer(fields)
+    kind = str(fields.get("id") or "").split("-", 1)[0]
     return kind == "fts" and bool(new_cites) and bool(theirs_old) and \
         [c.get("locator") for c in new_cites] == [c.get("locator") for c in theirs_old] and \
         all("; updated " in str(c.get("locator")) for c in new_cites)
@@ -656,7 +656,7 @@ def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow,
     an edit of the user's and stays; a newer statement replaces the
     importer's fields.  Returns what the caller says, one line each: the
     user's values kept against the data and those replaced."""
-    kind = _importer(fields)
+    kind = str(fields.get("id") or "").split("-", 1)[0]
     mine = IMPORTED_FIELDS.get(kind)
     if mine is None:
         return []
@@ -1076,16 +1076,6 @@ def _locator(new, old) -> str | None:
     if _kind(new.doc) == "fts" and "; updated " in loc and "; updated " not in (old.locator or ""):
         return loc[:loc.rindex("; updated ")]
     return new.locator
-
-
-def _importer(fields: dict[str, Any]) -> str:
-    """Which importer made an item ("iati", "fts"): its id's start, or, for
-    an entry the user renamed, the kind of the data file it cites first."""
-    kind = str(fields.get("id") or "").split("-", 1)[0]
-    if kind in IMPORTED_FIELDS:
-        return kind
-    first = next((c for c in fields.get("source") or () if data_citation(c)), None)
-    return _kind(_doc_locator(first)[0]) if first is not None else kind
 
 
 def _kind(doc_id: str) -> str:

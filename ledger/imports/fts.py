@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ledger.imports.common import (Problem, ReadResult, Record, Wordings, account_part, import_problem, shares, source_document, withdrawn)
-from ledger.imports.common import _FTS_LOCATOR, data_citation
+from ledger.imports.common import data_citation
 from ledger.errors import LedgerError
 from ledger.book import Book
 from ledger.imports.problem import kind_of, where_of
@@ -217,7 +217,7 @@ def read_fts(path: str | Path, *, names=None, entries: Book | tuple[()] = (),
     own = _download(file, data, latest)
     if newest is None:
         newest = ImportFlows({}, (own,) if own is not None else (), frozenset(latest))
-    held_entries = _FlowEntries(entries)
+    held_entries = HeldEntries(entries, "fts-")
     # only entries an FTS import made (an FTS file cited) are compared, updated or
     # withdrawn: an ``fts-`` id typed by hand is the user's
     held = [e for e in held_entries.rows if _cites_fts(e)]
@@ -246,10 +246,6 @@ def read_fts(path: str | Path, *, names=None, entries: Book | tuple[()] = (),
             problems.append(import_problem(file, where, (
                 f"updatedAt {shown[:40]!r} is not a readable date and time: "
                 f"ignored (the copy is ordered by its versionId alone)"), "warning"))
-        if eid in held_entries.twice:
-            problems.append(import_problem(file, where, _twice(eid, held_entries.twice[eid]),
-                                           "skip"))
-            continue
         if eid in hand:
             h = hand[eid]
             problems.append(import_problem(file, where, (
@@ -327,8 +323,7 @@ def read_fts(path: str | Path, *, names=None, entries: Book | tuple[()] = (),
             f"{len(even):,} flow{'' if len(even) == 1 else 's'} of the same version as the "
             f"ledger's differ from it with nothing saying which is newer (the same updatedAt, "
             f"or none in one of the citations): the ledger's copy is kept, not updated ("
-            + ", ".join(held_entries.renamed.get(x, x) for x in even[:5])
-            + (", ..." if len(even) > 5 else "") + ")"), "note"))
+            + ", ".join(even[:5]) + (", ..." if len(even) > 5 else "") + ")"), "note"))
     if again:
         n = sum(again.values())
         problems.append(import_problem(file, "", (
@@ -337,14 +332,6 @@ def read_fts(path: str | Path, *, names=None, entries: Book | tuple[()] = (),
     _family_warnings(items, held, problems, file)
     records = [Record(i["where"], i["fields"]) for i in items]
     records += _withdraw(held_entries, held, zeroed, problems, file)
-    for r in records:     # an entry the user renamed keeps its id
-        r.fields["id"] = held_entries.renamed.get(r.fields["id"], r.fields["id"])
-    for e, eid in held_entries.copies:
-        if eid[4:] in latest:
-            problems.append(import_problem(file, f"flow {eid[4:]!r}", (
-                f"entry {e.id!r} ({e.file}:{e.line}) cites this flow, as entry {eid!r} does: "
-                f"left as it is (one flow, counted twice unless one is tagged "
-                f"{NOT_COUNTED_TAG})"), "warning"))
     _unlisted(held_entries, held, mine, newest, problems, file)
     _completeness(mine, problems, file)
     why: dict[str, int] = {}
@@ -540,7 +527,7 @@ def ledger_zeros(entries: Book | tuple[()], documents, archive: Path | Sequence[
     not parsed."""
     # an entry a copy of 0 withdrew keeps its own version: the 0's is in the archive;
     # so does one FTS never counted (internal, outgoing, shared) that a 0 then followed
-    have = {e.id for e in _FlowEntries(entries).rows if NOT_COUNTED_TAG not in e.tags}
+    have = {e.id for e in HeldEntries(entries, "fts-").rows if NOT_COUNTED_TAG not in e.tags}
     if wanted is not None:
         wanted = {fid for fid in wanted if f"fts-{fid}" not in have}
         if not wanted:
@@ -816,7 +803,7 @@ def _plain_value(v):
     return "" if v is None else str(v)
 
 
-def _withdraw(held_entries: _FlowEntries, held: list[Held], zeroed, problems, file) -> list[Record]:
+def _withdraw(held_entries: HeldEntries, held: list[Held], zeroed, problems, file) -> list[Record]:
     """The ledger's entries a newer copy in this file gives as 0 (``zeroed``),
     no longer counted.  A flow a download does not list is never withdrawn
     (``_unlisted``): a download may be filtered, and the file does not say."""
@@ -832,14 +819,13 @@ def _withdraw(held_entries: _FlowEntries, held: list[Held], zeroed, problems, fi
         out.append(withdrawn(v, where, _ZEROED(file=name, copy=_copy(f))))
         loc = f"{e.file}:{e.line}" if e.line else e.file
         problems.append(import_problem(file, where, (
-            f"entry {held_entries.renamed.get(eid, eid)!r} ({loc}), counted from an earlier "
-            f"download: this newer one "
+            f"entry {eid!r} ({loc}), counted from an earlier download: this newer one "
             f"gives it as 0 ({_copy(f)}): tagged {NOT_COUNTED_TAG}-withdrawn, kept with its "
             f"figures and sources, left out of every total"), "warning"))
     return out
 
 
-def _unlisted(held_entries: _FlowEntries, held: list[Held], mine: list[Download],
+def _unlisted(held_entries: HeldEntries, held: list[Held], mine: list[Download],
               newest: ImportFlows, problems, file) -> None:
     """One note, with the first page of a download whose flows all touch one
     location and year: how many counted flows of the ledger there no file of
@@ -853,8 +839,7 @@ def _unlisted(held_entries: _FlowEntries, held: list[Held], mine: list[Download]
     views = held_entries.whole(left) if left else []
     for g in first:
         assert g.place is not None
-        ids = sorted((held_entries.renamed.get(v.id, v.id) for v in views
-                      if _located(v, g.place[1], g.year)),
+        ids = sorted((v.id for v in views if _located(v, g.place[1], g.year)),
                      key=lambda i: (len(i), i))
         if ids:
             problems.append(import_problem(file, "", _UNLISTED.format(
@@ -883,52 +868,6 @@ def _completeness(mine: list[Download], problems, file) -> None:
                 f"a partial download of {g.query}: {len(g.ids):,} of its {g.count:,} flows "
                 f"(meta.count) in {len(g.files)} file(s) (import all its pages together, as "
                 f"one folder)"), "note"))
-
-
-class _FlowEntries(HeldEntries):
-    """The ledger's FTS entries (``HeldEntries`` of "fts-"), each under the
-    id its flow gives (fts-N): an entry whose id the user changed (its
-    first citation a flow of an FTS file) is read as fts-N, ``renamed``
-    giving its own id back, which its record keeps, so that it is updated
-    in place.  An entry citing a flow another entry has the id of
-    (``copies``: (entry, fts-N)), or several citing one flow none has the
-    id of (``twice``: fts-N -> them), is left out: the flow updates that
-    entry, or is not imported (``_twice``), never added again."""
-
-    def __init__(self, ledger: Book | tuple[()]):
-        super().__init__(ledger, "fts-")
-        ids = {e.id for e in self.rows}
-        claims: dict[str, list[Held]] = {}
-        for e in self.rows:
-            m = _FTS_LOCATOR.fullmatch(e.sources[0].locator or "") \
-                if not e.id.startswith("fts-") and e.sources else None
-            if m:
-                claims.setdefault(f"fts-{m['subject']}", []).append(e)
-        self.renamed: dict[str, str] = {}
-        self.twice: dict[str, list[Held]] = {}
-        self.copies: list[tuple[Held, str]] = []
-        for eid, es in claims.items():
-            if eid in ids:
-                self.copies += [(e, eid) for e in es]
-            elif len(es) > 1:
-                self.twice[eid] = es
-            else:
-                self.renamed[eid] = es[0].id
-        self._back = {v: k for k, v in self.renamed.items()}
-        left = {e.id for es in claims.values() for e in es} - set(self._back)
-        self.rows = [e._replace(id=self._back[e.id]) if e.id in self._back else e
-                     for e in self.rows if e.id not in left]
-
-    def whole(self, ids: Iterable[str]) -> list[EntryRow]:
-        got = super().whole(self.renamed.get(i, i) for i in ids)
-        return [v._replace(id=self._back[v.id]) if v.id in self._back else v for v in got]
-
-
-def _twice(eid: str, entries: list[Held]) -> str:
-    """Why a flow several renamed entries cite is not imported."""
-    named = ", ".join(f"{e.id!r} ({e.file}:{e.line})" for e in entries)
-    return (f"entries {named} each cite this flow, none as {eid!r}: which is the flow's is "
-            f"not known; not imported (give the flow's entry the id {eid!r})")
 
 
 def _cites_fts(e: Held) -> bool:

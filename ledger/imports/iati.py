@@ -603,11 +603,9 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
     _attach_quotes(fh, quotes, on_line)
     held.keep_ids(reread)
     given: dict[str, set[str]] = {}     # activity id -> the entry ids this file gives it
-    items: set[str] = set()             # and the items (locators) it gives them
     for act_id, recs in reread:
         given.setdefault(act_id, set()).update(r.fields["id"] for r in recs)
-        items.update(r.fields["source"][0]["locator"] for r in recs if r.fields.get("source"))
-    records += _withdrawn(held, given, items, problems, file)
+    records += _withdrawn(held, given, problems, file)
     if letters:
         problems.append(import_problem(file, "", f"no @version: {letters} activit"
                                 f"{'y' if letters == 1 else 'ies'} with letter transaction codes "
@@ -1432,31 +1430,17 @@ def _fresh(own: str, held_ids: frozenset[str], used: set[str]) -> str:
     return f"{own}.{n}"
 
 
-def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], items: set[str], problems,
-               file) -> list[Record]:
+def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, file) -> list[Record]:
     """The ledger's entries of the activities read that this file no longer
     gives (withdrawn by the publisher, given another ref, or now skipped),
     each kept with its figures and citations but tagged not counted
     (``not-counted-withdrawn``), as FTS's newer download marks a flow it no
     longer counts, and named in a warning: a newer file is the publisher's
-    current statement of its activities.  An entry of another id than the
-    importer's citing first an item (``items``: their locators) that the
-    file gives to another entry is the user's copy of it: left as it is,
-    said."""
+    current statement of its activities."""
     out = []
     name = Path(file).name
-    gone = []
-    for act_id, ids in given.items():
-        for e in held.of.get(act_id, ()):
-            if e.id in ids or NOT_COUNTED in e.tags:
-                continue
-            if not e.id.startswith("iati-") and e.sources and e.sources[0].locator in items:
-                problems.append(import_problem(file, e.sources[0].locator, (
-                    f"entry {e.id!r} ({e.file}:{e.line}) cites this item, which this file "
-                    f"gives to another entry: left as it is (one item, counted twice "
-                    f"unless one is tagged {NOT_COUNTED})"), "warning"))
-                continue
-            gone.append((act_id, e))
+    gone = [(act_id, e) for act_id, ids in given.items() for e in held.of.get(act_id, ())
+            if e.id not in ids and NOT_COUNTED not in e.tags]
     # the whole rows of these only: each is written again whole
     views = {e.id: e for e in held.held.whole(e.id for _, e in gone)}
     for act_id, e in gone:

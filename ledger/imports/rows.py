@@ -233,9 +233,8 @@ class Held(NamedTuple):
 
 
 class HeldEntries:
-    """The entries of a ledger an importer made (``imported``: their ids
-    begin with ``prefix``, ``()`` for none, or they cite its documents
-    first: renamed by the user): ``rows``, read from a Book's tables (no
+    """The entries of a ledger whose ids begin with ``prefix`` (an
+    importer's; ``()`` for none): ``rows``, read from a Book's tables (no
     ``Entry`` made); ``whole(ids)``, the whole rows (``EntryRow``)
     of the few a reader reads or writes again whole (items paired by their
     content, withdrawn items, FTS's ties and flows left out)."""
@@ -262,7 +261,8 @@ def _held_rows(book: Book, prefix: str) -> list[Held]:
     en = book.tables.entries
     if not len(en):
         return []
-    rows = np.flatnonzero(imported(book, prefix))
+    ids = en["id"].astype(str)
+    rows = np.flatnonzero(ids.str.startswith(prefix).to_numpy(dtype=bool))
     if not len(rows):
         return []
     pick = en.iloc[rows]
@@ -284,23 +284,6 @@ def _held_rows(book: Book, prefix: str) -> list[Held]:
             tuple(Citation(str(d), str(q or ""), str(loc or "")) for d, q, loc in cites.get(i, ())),
             file, line))
     return out
-
-
-def imported(book: Book, prefix: str):
-    """The mask (numpy bool per entry) of ``book``'s entries an importer
-    made: their id begins with ``prefix`` ("iati-", "fts-"), or their first
-    citation is of a document of that importer (its ids begin so too): an
-    imported entry whose id the user changed is still the item it cites."""
-    import numpy as np
-
-    mask = book.tables.entries["id"].astype(str).str.startswith(prefix).to_numpy(dtype=bool,
-                                                                             copy=True)
-    ci = book.tables.citations
-    if prefix and len(ci):
-        first = ci[~ci["entry"].duplicated()]
-        first = first[first["doc"].astype(str).str.startswith(prefix).to_numpy(dtype=bool)]
-        mask[first["entry"].to_numpy(dtype=np.int64)] = True
-    return mask
 
 
 def _by_entry(table) -> dict[int, list[tuple]]:
