@@ -20,6 +20,7 @@ try:   # importing the ledger takes a moment: Ctrl-C may land here, before main(
     from ledger.errors import LedgerError, UsageError
     from ledger_tool.import_names import DATA_FILE, IMPORTED_NAME
     from ledger.text_safety import show_controls, show_on_terminal
+    from ledger.versions import installed_version
 except KeyboardInterrupt:
     print("ledger-tool: interrupted", file=sys.stderr)
     sys.stderr.flush()
@@ -121,17 +122,15 @@ def chosen_command(argv: list[str]) -> str:
 def version() -> str:
     """The installed distribution's version; the source tree's pyproject.toml
     when run from a checkout that was never installed."""
-    from importlib import metadata   # only for --version: its import is a cost
-
+    found = installed_version("ledger-tool")
+    if found:
+        return found
     try:
-        return metadata.version("ledger-tool")
-    except metadata.PackageNotFoundError:
-        try:
-            text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8")
-        except OSError:
-            return "unknown"
-        m = re.search(r'^version\s*=\s*"([^"]+)"', text, re.M)
-        return m.group(1) if m else "unknown"
+        text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8")
+    except OSError:
+        return "unknown"
+    m = re.search(r'^version\s*=\s*"([^"]+)"', text, re.M)
+    return m.group(1) if m else "unknown"
 
 
 class InertMessages:

@@ -49,13 +49,10 @@ that cannot be read or written is ignored: it never changes a result.
 """
 from __future__ import annotations
 
-import functools
-import importlib.util
 import hashlib
 import io
 import os
 import pickle
-import re
 import shutil
 import sys
 import time
@@ -70,6 +67,7 @@ from ledger.model import Problem
 from ledger.read.journal_columns import read_journal_book
 from ledger.read.table import _category
 from ledger.safe_io import check_file, journal_files, read_bytes
+from ledger.versions import installed_version
 
 __all__ = ["CachedLedger", "cache_dir", "journal_key", "load_book", "clear"]
 
@@ -110,41 +108,8 @@ def _code_fingerprint() -> bytes:
         except OSError:
             pass
     for mod in ("babel", "pint", "toml_rs", "pandas", "pyarrow"):
-        h.update(f"{mod}={_installed_version(mod)}".encode())
+        h.update(f"{mod}={installed_version(mod)}".encode())
     return h.digest()
-
-
-def _installed_version(dist: str) -> str:
-    """The installed version of ``dist``, from its ``.dist-info`` folder's
-    name (importlib.metadata parses the whole METADATA file with the email
-    parser: a third of a cache hit); else as importlib.metadata says."""
-    want = re.sub(r"[-_.]+", "_", dist).lower()
-    try:   # where the module is imported from (found, not imported)
-        spec = importlib.util.find_spec(dist)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is not None and spec.origin:
-        top = Path(spec.origin).parent
-        folder = top.parent if spec.submodule_search_locations else top
-        for name in _listing(str(folder)):
-            if name.endswith(".dist-info") and "-" in name:
-                project, _, version = name[:-len(".dist-info")].partition("-")
-                if re.sub(r"[-_.]+", "_", project).lower() == want:
-                    return version
-    from importlib import metadata   # rarely needed: its import is a cost every command paid
-
-    try:
-        return metadata.version(dist)
-    except Exception:   # noqa: BLE001 - not installed: its name stands for it
-        return ""
-
-
-@functools.cache
-def _listing(folder: str) -> tuple[str, ...]:
-    try:
-        return tuple(os.listdir(folder or "."))
-    except OSError:
-        return ()
 
 
 def journal_key(path: str | Path) -> str:

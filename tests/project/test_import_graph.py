@@ -34,7 +34,9 @@ KNOWN_CYCLES: set[frozenset[str]] = set()
 IMPORT_DEBT = {
     # one: ledger/__init__.py's read_book imports ledger.read when first called; at module
     # level it would load the reading stack (about 80 ms) at every command's start, --help too
-    "ledger": 1,
+    # and one in ledger/versions.py: importlib.metadata (about 30 ms to import, perf50)
+    # only when a distribution's .dist-info is not found beside its module
+    "ledger": 2,
 }
 
 _IMPORT_MODULE = re.compile(r"""\bimport_module\(\s*["']([\w.]+)["']""")
