@@ -174,17 +174,17 @@ class _BadPercent(ValueError):
 
 
 def _pct(v: str | None, el=None, what: str = "") -> Decimal | None:
-    if v is None or not v.strip():
+    text = (v or "").strip()
+    if not text:
         return None
-    where = f"{what} (line {el.sourceline if el is not None else '?'}): percentage {v.strip()[:40]!r}"
-    if foreign_digits(v):
+    where = f"{what} (line {el.sourceline if el is not None else '?'}): percentage {text[:40]!r}"
+    if foreign_digits(text):
         raise _BadPercent(f"{where} is written with digits other than 0-9: not imported")
     # xsd:decimal, not negative: "33,3", "2e1", "-5" are no percentage to guess at
-    if not _PERCENT.fullmatch(v.strip()):
+    if not _PERCENT.fullmatch(text):
         raise _BadPercent(f"{where} is not a number from 0 (digits 0-9, an optional point): "
                           f"not imported")
-    d = Decimal(v.strip())
-    return d if d.is_finite() else None
+    return Decimal(text)
 
 
 # the children of an <iati-activity> the reader looks at (``_Activity.of``, ``kid``)

@@ -12,29 +12,35 @@ from pathlib import Path
 
 from ledger.atomic import leftovers, write_all_atomic, write_atomic
 
-# writes a.toml and b.toml all or none, killed (as kill -9) after the first rename
+# writes a.toml and b.toml all or none, killed (as kill -9) after sys.argv[2] renames
 _KILLED = textwrap.dedent("""
     import os, sys
     from ledger.atomic import write_all_atomic
-    real = os.replace
+    real, left = os.replace, [int(sys.argv[2])]
     def replace(*a, **k):
+        if not left[0]:
+            os._exit(137)
         real(*a, **k)
-        os._exit(137)
+        left[0] -= 1
+        if not left[0]:
+            os._exit(137)
     os.replace = replace
     d = sys.argv[1]
     write_all_atomic({d + "/a.toml": b"a = 2\\n", d + "/b.toml": b"b = 2\\n"})
 """)
 
 
-def _killed_write(folder: Path) -> Path:
+def _killed_write(folder: Path, renames: int = 1) -> Path:
+    """a.toml and b.toml (1), written all or none (2), killed after ``renames``."""
     (folder / "a.toml").write_bytes(b"a = 1\n")
     (folder / "b.toml").write_bytes(b"b = 1\n")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    r = subprocess.run([sys.executable, "-c", _KILLED, str(folder)], env=env, cwd="/",
-                       capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-c", _KILLED, str(folder), str(renames)], env=env,
+                       cwd="/", capture_output=True, text=True)
     assert r.returncode == 137, r.stderr
     [old] = folder.glob(".a.toml.*.old")
-    assert old.read_bytes() == b"a = 1\n" and (folder / "a.toml").read_bytes() == b"a = 2\n"
+    assert old.read_bytes() == b"a = 1\n"
+    assert (folder / "a.toml").read_bytes() == (b"a = 2\n" if renames else b"a = 1\n")
     return old
 
 
@@ -75,28 +81,11 @@ def test_a_backup_older_than_its_file_is_not_advised_back(tmp_path):
     assert " mv " not in said, said
 
 
-_KILLED_BEFORE = textwrap.dedent("""
-    import os, sys
-    from ledger.atomic import write_all_atomic
-    def replace(*a, **k):
-        os._exit(137)
-    os.replace = replace
-    d = sys.argv[1]
-    write_all_atomic({d + "/a.toml": b"a = 2\\n", d + "/b.toml": b"b = 2\\n"})
-""")
-
-
 def test_a_second_name_left_before_any_rename_is_never_advised_back(tmp_path):
     """review48b: killed after the backups' links, before the first rename,
     then a.toml written whole: the backup (a = 1) must not be advised over
     the later write (a = 3), whatever its ctime says."""
-    (tmp_path / "a.toml").write_bytes(b"a = 1\n")
-    (tmp_path / "b.toml").write_bytes(b"b = 1\n")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    r = subprocess.run([sys.executable, "-c", _KILLED_BEFORE, str(tmp_path)], env=env, cwd="/",
-                       capture_output=True, text=True)
-    assert r.returncode == 137, r.stderr
-    [old] = tmp_path.glob(".a.toml.*.old")
+    old = _killed_write(tmp_path, renames=0)
     [said] = [s for s in leftovers(tmp_path) if s.startswith(str(old))]
     assert "the same file; remove it" in said, said
     write_atomic(tmp_path / "a.toml", "a = 3\n")
